@@ -1,0 +1,158 @@
+/**
+ * Triton's dynamic batcher: requests queue per model version; whenever an instance is free,
+ * the oldest requests are taken together up to `maxBatchRows` rows (or a preferred size), or
+ * after the oldest has waited `maxQueueDelayUs` if the batch is not yet full. While every
+ * instance is busy the queue simply fills, which is where large batches come from under load.
+ */
+import { serviceUnavailable } from "../../shared/http/problem.ts";
+
+export interface BatcherOptions<T, R> {
+  /** Rows one execution may take; 0 or `batching: false` runs each request alone. */
+  maxBatchRows: number;
+  batching: boolean;
+  maxQueueDelayUs: number;
+  preferredBatchRows?: number[];
+  /** Requests allowed to wait (0 = unbounded); past it, submit fails with 503 queue_full. */
+  maxQueueSize?: number;
+  /** Executions allowed to run at once right now (live instances). */
+  capacity(): number;
+  /** Runs one batch; resolves with one result per item, in order. */
+  execute(items: T[]): Promise<R[]>;
+}
+
+interface Queued<T, R> {
+  payload: T;
+  rows: number;
+  enqueuedAt: number;
+  timer?: ReturnType<typeof setTimeout>;
+  resolve(result: R): void;
+  reject(error: unknown): void;
+}
+
+/** Seconds a client should wait before retrying when the queue is full. */
+const RETRY_AFTER_S = 1;
+
+export class DynamicBatcher<T, R> {
+  #queue: Queued<T, R>[] = [];
+  #running = 0;
+  #delayTimer?: ReturnType<typeof setTimeout>;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(readonly options: BatcherOptions<T, R>) {}
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Queues one request of `rows` rows; `timeoutUs` > 0 drops it if it has not run by then. */
+  submit(payload: T, rows: number, timeoutUs = 0): Promise<R> {
+    const { maxQueueSize = 0 } = this.options;
+    if (maxQueueSize > 0 && this.#queue.length >= maxQueueSize) {
+      return Promise.reject(
+        serviceUnavailable(
+          "queue_full",
+          `the model's queue holds its maximum of ${maxQueueSize} requests`,
+          RETRY_AFTER_S,
+        ),
+      );
+    }
+    return new Promise<R>((resolve, reject) => {
+      const item: Queued<T, R> = { payload, rows, enqueuedAt: performance.now(), resolve, reject };
+      if (timeoutUs > 0) {
+        item.timer = setTimeout(() => this.#expire(item, timeoutUs), Math.max(1, timeoutUs / 1000));
+      }
+      this.#queue.push(item);
+      this.pump();
+    });
+  }
+
+  /** Dispatches what can run now; call it again when capacity comes back. */
+  pump(): void {
+    while (this.#queue.length > 0 && this.#running < this.options.capacity()) {
+      const batch = this.#takeBatch();
+      if (!batch) return;
+      this.#run(batch);
+    }
+  }
+
+  /** Resolves once nothing is queued or running (used before unloading a version). */
+  idle(): Promise<void> {
+    if (this.#queue.length === 0 && this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Fails every queued request (shutdown without drain). */
+  rejectAll(error: unknown): void {
+    for (const item of this.#queue.splice(0)) {
+      clearTimeout(item.timer);
+      item.reject(error);
+    }
+    this.#notifyIdle();
+  }
+
+  #takeBatch(): Queued<T, R>[] | undefined {
+    const { batching, maxBatchRows, maxQueueDelayUs, preferredBatchRows = [] } = this.options;
+    if (!batching || maxBatchRows <= 0) return this.#queue.splice(0, 1);
+    let rows = 0;
+    let count = 0;
+    while (count < this.#queue.length && rows + this.#queue[count].rows <= maxBatchRows) {
+      rows += this.#queue[count].rows;
+      count++;
+    }
+    // An oversized request (validation normally stops it) still runs alone rather than stall.
+    if (count === 0) return this.#queue.splice(0, 1);
+    const full = count < this.#queue.length || rows === maxBatchRows;
+    const preferred = preferredBatchRows.includes(rows);
+    const waitedUs = (performance.now() - this.#queue[0].enqueuedAt) * 1000;
+    if (!full && !preferred && waitedUs < maxQueueDelayUs) {
+      this.#armDelay(maxQueueDelayUs - waitedUs);
+      return undefined;
+    }
+    return this.#queue.splice(0, count);
+  }
+
+  #armDelay(remainingUs: number) {
+    if (this.#delayTimer !== undefined) return;
+    this.#delayTimer = setTimeout(() => {
+      this.#delayTimer = undefined;
+      this.pump();
+    }, remainingUs / 1000);
+  }
+
+  #run(batch: Queued<T, R>[]) {
+    this.#running++;
+    for (const item of batch) clearTimeout(item.timer);
+    this.options.execute(batch.map((b) => b.payload)).then(
+      (results) => batch.forEach((item, i) => item.resolve(results[i])),
+      (error) => batch.forEach((item) => item.reject(error)),
+    ).finally(() => {
+      this.#running--;
+      this.pump();
+      this.#notifyIdle();
+    });
+  }
+
+  #expire(item: Queued<T, R>, timeoutUs: number) {
+    const index = this.#queue.indexOf(item);
+    if (index < 0) return;
+    this.#queue.splice(index, 1);
+    item.reject(
+      serviceUnavailable(
+        "queue_timeout",
+        `the request waited ${timeoutUs} µs in the queue without running and was dropped`,
+        RETRY_AFTER_S,
+      ),
+    );
+    this.#notifyIdle();
+  }
+
+  #notifyIdle() {
+    if (this.#queue.length === 0 && this.#running === 0) {
+      for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    }
+  }
+}

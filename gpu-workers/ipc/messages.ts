@@ -1,0 +1,50 @@
+/** Messages between the pool (supervisor) and a worker process. */
+import type { Datatype, TensorMetadata } from "../../shared/contracts/oip.ts";
+import type { ExecutionProvider } from "../../shared/contracts/model_config.ts";
+
+/** A tensor whose bytes follow in the frame payload, in list order. */
+export interface TensorDescriptor {
+  name: string;
+  datatype: Datatype;
+  shape: number[];
+  byteLength: number;
+}
+
+export interface LoadCommand {
+  type: "load";
+  id: number;
+  /** `<model>@<version>`: one loaded version. */
+  key: string;
+  path: string;
+  providers: ExecutionProvider[];
+  instances: number;
+  intraOpThreads?: number;
+}
+
+export type ToWorker =
+  | LoadCommand
+  | { type: "unload"; id: number; key: string }
+  | { type: "infer"; id: number; key: string; inputs: TensorDescriptor[]; outputs?: string[] }
+  | { type: "ping"; id: number };
+
+export interface ProviderAttempt {
+  provider: ExecutionProvider;
+  error: string;
+}
+
+export interface LoadedReply {
+  type: "loaded";
+  id: number;
+  provider: ExecutionProvider;
+  /** Providers tried before the one in use, each with why it failed. */
+  fallbacks: ProviderAttempt[];
+  inputs: TensorMetadata[];
+  outputs: TensorMetadata[];
+}
+
+export type FromWorker =
+  | { type: "started"; id: 0; pid: number }
+  | LoadedReply
+  | { type: "ok"; id: number }
+  | { type: "result"; id: number; outputs: TensorDescriptor[]; computeUs: number }
+  | { type: "error"; id: number; code: string; message: string };

@@ -1,0 +1,135 @@
+/**
+ * Inference request and response bodies: plain JSON, or the binary tensor extension when the
+ * request carries `Inference-Header-Content-Length` (and for outputs asked as binary).
+ */
+import {
+  INFERENCE_HEADER_CONTENT_LENGTH,
+  InferRequest,
+  type InferResponse,
+  type InferResponseOutput,
+} from "../../shared/contracts/oip.ts";
+import { badRequest, invalidRequest, unsupportedMediaType } from "../../shared/http/problem.ts";
+import { joinBinaryBody, sliceBinary, splitBinaryBody } from "../tensor/binary_tensors.ts";
+import { tensorFromJson, tensorToJson } from "../tensor/json_tensors.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+
+export interface DecodedInferRequest {
+  request: InferRequest;
+  tensors: Tensor[];
+  timeoutUs?: number;
+}
+
+const decoder = new TextDecoder();
+
+function binarySize(parameters: InferRequest["parameters"]): number | undefined {
+  const size = parameters?.binary_data_size;
+  if (size === undefined) return undefined;
+  if (typeof size !== "number" || !Number.isInteger(size) || size < 0) {
+    throw badRequest(
+      "malformed_binary_header",
+      `binary_data_size must be a byte count, got ${size}`,
+    );
+  }
+  return size;
+}
+
+/** Decodes a request body; everything malformed is a 400 (415 for a foreign media type). */
+export function decodeInferRequest(
+  body: Uint8Array,
+  contentType: string | undefined,
+  headerLength: string | undefined,
+): DecodedInferRequest {
+  let raw: unknown;
+  let binary: Uint8Array | undefined;
+  if (headerLength !== undefined) {
+    ({ header: raw, binary } = splitBinaryBody(body, headerLength));
+  } else {
+    if (contentType && !/^application\/(json|octet-stream)\b/i.test(contentType)) {
+      throw unsupportedMediaType(
+        "unsupported_media_type",
+        `send application/json, or the binary extension with ${INFERENCE_HEADER_CONTENT_LENGTH}; got ${contentType}`,
+      );
+    }
+    try {
+      raw = JSON.parse(decoder.decode(body));
+    } catch (e) {
+      throw badRequest("malformed_json", `request body is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const parsed = InferRequest.safeParse(raw);
+  if (!parsed.success) {
+    throw invalidRequest(parsed.error, "inference request does not match OIP v2");
+  }
+  const request = parsed.data;
+
+  const sizes = request.inputs.map((input) => binarySize(input.parameters));
+  const pieces = sliceBinary(binary ?? new Uint8Array(0), sizes.filter((s) => s !== undefined));
+  let next = 0;
+  const tensors = request.inputs.map((input, i): Tensor => {
+    if (sizes[i] === undefined) return tensorFromJson(input);
+    if (input.data !== undefined) {
+      throw badRequest(
+        "malformed_binary_header",
+        `input '${input.name}' has both data and binary_data_size`,
+      );
+    }
+    return {
+      name: input.name,
+      datatype: input.datatype,
+      shape: input.shape,
+      bytes: pieces[next++],
+    };
+  });
+  const timeout = request.parameters?.timeout;
+  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0))) {
+    throw badRequest(
+      "invalid_request",
+      `parameters.timeout must be microseconds >= 0, got ${timeout}`,
+    );
+  }
+  return { request, tensors, timeoutUs: timeout as number | undefined };
+}
+
+function wantsBinary(request: InferRequest, name: string): boolean {
+  const asked = request.outputs?.find((o) => o.name === name)?.parameters?.binary_data;
+  if (asked !== undefined) return asked === true;
+  return request.parameters?.binary_data_output === true;
+}
+
+/** Encodes the response: JSON, or JSON header + raw bytes when any output is asked as binary. */
+export function encodeInferResponse(
+  request: InferRequest,
+  modelName: string,
+  modelVersion: string,
+  outputs: readonly Tensor[],
+): Response {
+  const buffers: Uint8Array[] = [];
+  const described: InferResponseOutput[] = outputs.map((tensor) => {
+    if (!wantsBinary(request, tensor.name)) return tensorToJson(tensor);
+    buffers.push(tensor.bytes);
+    return {
+      name: tensor.name,
+      datatype: tensor.datatype,
+      shape: tensor.shape,
+      parameters: { binary_data_size: tensor.bytes.byteLength },
+    };
+  });
+  const response: InferResponse = {
+    model_name: modelName,
+    model_version: modelVersion,
+    ...(request.id !== undefined ? { id: request.id } : {}),
+    outputs: described,
+  };
+  if (buffers.length === 0) {
+    return new Response(JSON.stringify(response), {
+      headers: { "content-type": "application/json" },
+    });
+  }
+  const { body, headerLength } = joinBinaryBody(response, buffers);
+  return new Response(body as Uint8Array<ArrayBuffer>, {
+    headers: {
+      "content-type": "application/octet-stream",
+      [INFERENCE_HEADER_CONTENT_LENGTH]: String(headerLength),
+    },
+  });
+}

@@ -1,0 +1,87 @@
+/** JSON tensor data (OIP v2 `data`) ↔ raw tensors. */
+import type {
+  InferRequestInput,
+  InferResponseOutput,
+  TensorData,
+} from "../../shared/contracts/oip.ts";
+import { badRequest } from "../../shared/http/problem.ts";
+import { datatypeInfo, elementCount, viewAs } from "./datatypes.ts";
+import type { Tensor } from "./tensor.ts";
+
+function flatten(data: TensorData): unknown[] {
+  // Flat data is the common case (and what fast clients send): no copy.
+  if (!data.some(Array.isArray)) return data;
+  return (data as unknown[]).flat(Infinity);
+}
+
+/** Decodes one JSON input; every mistake is a 400 naming the input and what was expected. */
+export function tensorFromJson(input: InferRequestInput): Tensor {
+  const info = datatypeInfo(input.datatype);
+  if (!info) {
+    throw badRequest(
+      "unsupported_datatype",
+      `input '${input.name}': datatype ${input.datatype} is not supported by this server`,
+    );
+  }
+  if (input.data === undefined) {
+    throw badRequest(
+      "missing_tensor_data",
+      `input '${input.name}' has neither 'data' nor parameters.binary_data_size`,
+    );
+  }
+  const values = flatten(input.data);
+  const expected = elementCount(input.shape);
+  if (values.length !== expected) {
+    throw badRequest(
+      "element_count_mismatch",
+      `input '${input.name}': shape [${input.shape}] needs ${expected} elements, got ${values.length}`,
+      { input: input.name, expected, given: values.length },
+    );
+  }
+  const out = new info.ctor(expected);
+  if (info.bool) {
+    for (let i = 0; i < expected; i++) {
+      const v = values[i];
+      if (typeof v !== "boolean") throw elementError(input.name, i, "boolean", v);
+      out[i] = v ? 1 : 0;
+    }
+  } else if (info.bigint) {
+    for (let i = 0; i < expected; i++) {
+      const v = values[i];
+      if (typeof v !== "number" || !Number.isInteger(v)) {
+        throw elementError(input.name, i, "integer", v);
+      }
+      out[i] = BigInt(v);
+    }
+  } else {
+    for (let i = 0; i < expected; i++) {
+      const v = values[i];
+      if (typeof v !== "number") throw elementError(input.name, i, "number", v);
+      out[i] = v;
+    }
+  }
+  return {
+    name: input.name,
+    datatype: input.datatype,
+    shape: input.shape,
+    bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength),
+  };
+}
+
+function elementError(name: string, index: number, want: string, got: unknown) {
+  return badRequest(
+    "invalid_tensor_element",
+    `input '${name}': element ${index} must be a ${want}, got ${JSON.stringify(got)}`,
+  );
+}
+
+/** Encodes an output tensor as JSON data (flat, row-major, as OIP v2 returns it). */
+export function tensorToJson(tensor: Tensor): InferResponseOutput {
+  const view = viewAs(tensor.datatype, tensor.bytes);
+  const info = datatypeInfo(tensor.datatype)!;
+  let data: Array<number | boolean>;
+  if (info.bool) data = Array.from(view as Uint8Array, (v) => v !== 0);
+  else if (info.bigint) data = Array.from(view as BigInt64Array, (v) => Number(v));
+  else data = Array.from(view as Float32Array);
+  return { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape, data };
+}

@@ -1,0 +1,66 @@
+/**
+ * ONNX Runtime session creation with explicit provider fallback. Asking ORT for
+ * `["cuda", "cpu"]` fails outright when the CUDA provider library is missing, so each
+ * provider is tried alone, in order, and every failure is kept to be reported.
+ */
+import * as ort from "onnxruntime-node";
+import type { TensorMetadata } from "../../shared/contracts/oip.ts";
+import type { ExecutionProvider } from "../../shared/contracts/model_config.ts";
+import { datatypeFromOrt } from "../tensor/datatypes.ts";
+import type { ProviderAttempt } from "../ipc/messages.ts";
+
+// Failed provider loads are reported through our own reply; ORT's console noise is not.
+ort.env.logLevel = "fatal";
+
+export interface CreatedSession {
+  session: ort.InferenceSession;
+  provider: ExecutionProvider;
+  fallbacks: ProviderAttempt[];
+}
+
+export interface SessionOptions {
+  intraOpThreads?: number;
+}
+
+function providerOption(provider: ExecutionProvider): ort.InferenceSession.ExecutionProviderConfig {
+  // CUDA_VISIBLE_DEVICES narrows each worker process to its own GPU, which it sees as device 0.
+  return provider === "cuda" ? { name: "cuda", deviceId: 0 } : { name: "cpu" };
+}
+
+export async function createSessionWithFallback(
+  model: Uint8Array,
+  providers: readonly ExecutionProvider[],
+  { intraOpThreads }: SessionOptions = {},
+): Promise<CreatedSession> {
+  const fallbacks: ProviderAttempt[] = [];
+  for (const provider of providers) {
+    try {
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: [providerOption(provider)],
+        graphOptimizationLevel: "all",
+        ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
+      });
+      return { session, provider, fallbacks };
+    } catch (e) {
+      fallbacks.push({ provider, error: String((e as Error).message ?? e).slice(0, 500) });
+    }
+  }
+  const detail = fallbacks.map((f) => `${f.provider}: ${f.error}`).join("; ");
+  throw new Error(`no execution provider could load the model (${detail})`);
+}
+
+/** The session's inputs or outputs as OIP metadata (symbolic dimensions become -1). */
+export function describeValues(
+  metadata: readonly ort.InferenceSession.ValueMetadata[],
+): TensorMetadata[] {
+  return metadata.map((m) => {
+    if (!m.isTensor) throw new Error(`'${m.name}' is not a tensor; only tensor models are served`);
+    const datatype = datatypeFromOrt(m.type);
+    if (!datatype) throw new Error(`'${m.name}' has unsupported element type ${m.type}`);
+    return {
+      name: m.name,
+      datatype,
+      shape: m.shape.map((d) => (typeof d === "number" ? d : -1)),
+    };
+  });
+}

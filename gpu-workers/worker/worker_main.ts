@@ -1,0 +1,98 @@
+/**
+ * A worker process: holds the ORT sessions of the models assigned to one device and serves
+ * frames from the pool on stdin/stdout. Started by the pool with CUDA_VISIBLE_DEVICES set.
+ */
+import { encodeFrame, readFrames, splitPayload } from "../ipc/frames.ts";
+import type { FromWorker, LoadCommand, TensorDescriptor, ToWorker } from "../ipc/messages.ts";
+import { type ModelInstances, startInstances } from "./model_instances.ts";
+
+const models = new Map<string, ModelInstances>();
+const writer = Deno.stdout.writable.getWriter();
+
+function send(message: FromWorker, payload: Uint8Array[] = []) {
+  writer.write(encodeFrame(message, payload)).catch(() => Deno.exit(0));
+}
+
+async function load(command: LoadCommand) {
+  const bytes = await Deno.readFile(command.path);
+  const instances = await startInstances(
+    bytes,
+    command.instances,
+    command.providers,
+    command.intraOpThreads,
+  );
+  const previous = models.get(command.key);
+  models.set(command.key, instances);
+  await previous?.dispose();
+  send({
+    type: "loaded",
+    id: command.id,
+    provider: instances.provider,
+    fallbacks: instances.fallbacks,
+    inputs: instances.inputs,
+    outputs: instances.outputs,
+  });
+}
+
+async function infer(
+  command: Extract<ToWorker, { type: "infer" }>,
+  payload: Uint8Array,
+) {
+  const model = models.get(command.key);
+  if (!model) {
+    throw Object.assign(new Error(`${command.key} is not loaded here`), { code: "not_loaded" });
+  }
+  const pieces = splitPayload(payload, command.inputs.map((i) => i.byteLength));
+  const inputs = command.inputs.map((input, i) => ({
+    name: input.name,
+    datatype: input.datatype,
+    shape: input.shape,
+    buffer: pieces[i].slice().buffer,
+  }));
+  const result = await model.run(inputs, command.outputs);
+  const outputs: TensorDescriptor[] = result.outputs.map((o) => ({
+    name: o.name,
+    datatype: o.datatype,
+    shape: o.shape,
+    byteLength: o.buffer.byteLength,
+  }));
+  send(
+    { type: "result", id: command.id, outputs, computeUs: result.computeUs },
+    result.outputs.map((o) => new Uint8Array(o.buffer)),
+  );
+}
+
+async function handle(command: ToWorker, payload: Uint8Array) {
+  try {
+    switch (command.type) {
+      case "load":
+        return await load(command);
+      case "unload": {
+        const model = models.get(command.key);
+        models.delete(command.key);
+        await model?.dispose();
+        return send({ type: "ok", id: command.id });
+      }
+      case "infer":
+        return await infer(command, payload);
+      case "ping":
+        return send({ type: "ok", id: command.id });
+    }
+  } catch (e) {
+    const error = e as Error & { code?: string };
+    send({
+      type: "error",
+      id: command.id,
+      code: error.code ?? (command.type === "load" ? "model_load_failed" : "inference_failed"),
+      message: String(error.message ?? e),
+    });
+  }
+}
+
+send({ type: "started", id: 0, pid: Deno.pid });
+for await (const frame of readFrames<ToWorker>(Deno.stdin.readable)) {
+  handle(frame.header, frame.payload);
+}
+// The pool closed our stdin: it is gone or wants us gone.
+await Promise.all([...models.values()].map((m) => m.dispose()));
+Deno.exit(0);

@@ -1,0 +1,2 @@
+export * from "./oip.ts";
+export * from "./model_config.ts";

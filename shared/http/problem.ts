@@ -1,0 +1,216 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import * as z from "zod";
+import { getRequestId } from "./request_id.ts";
+
+/** Extension members added to a problem body (RFC 9457 §3.2). */
+export type ProblemExtra = Record<string, unknown>;
+
+/** Constructor options of {@link ProblemError}. */
+export interface ProblemInit {
+  status: ContentfulStatusCode;
+  /** Stable snake_case identifier clients may switch on, e.g. `body_too_large`. */
+  code: string;
+  detail: string;
+  title?: string;
+  extra?: ProblemExtra;
+  headers?: Record<string, string>;
+}
+
+const STATUS: Record<number, [title: string, code: string]> = {
+  400: ["Bad Request", "bad_request"],
+  401: ["Unauthorized", "unauthorized"],
+  403: ["Forbidden", "forbidden"],
+  404: ["Not Found", "not_found"],
+  405: ["Method Not Allowed", "method_not_allowed"],
+  408: ["Request Timeout", "request_timeout"],
+  409: ["Conflict", "conflict"],
+  413: ["Content Too Large", "body_too_large"],
+  415: ["Unsupported Media Type", "unsupported_media_type"],
+  422: ["Unprocessable Content", "unprocessable_content"],
+  429: ["Too Many Requests", "too_many_requests"],
+  500: ["Internal Server Error", "internal_error"],
+  502: ["Bad Gateway", "bad_gateway"],
+  503: ["Service Unavailable", "service_unavailable"],
+  504: ["Gateway Timeout", "gateway_timeout"],
+};
+
+/**
+ * An error rendered as an RFC 9457 `application/problem+json` response.
+ *
+ * It extends Hono's `HTTPException` (hence `Error`) so that Hono middleware expecting one
+ * (`hono/timeout`) accepts it and Hono's default error handler renders it via `getResponse()`.
+ *
+ * @example
+ * ```ts
+ * throw new ProblemError({ status: 409, code: "model_busy", detail: "model is loading" });
+ * ```
+ */
+export class ProblemError extends HTTPException {
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly extra?: ProblemExtra;
+  readonly headers?: Record<string, string>;
+
+  constructor({ status, code, detail, title, extra, headers }: ProblemInit) {
+    super(status, { message: detail });
+    this.name = "ProblemError";
+    this.code = code;
+    this.title = title ?? STATUS[status]?.[0] ?? "Error";
+    this.detail = detail;
+    this.extra = extra;
+    this.headers = headers;
+  }
+
+  override getResponse(): Response {
+    return problemResponse(this);
+  }
+}
+
+/** Shorthand constructor for a problem with a fixed status. */
+export type ProblemFactory = (code: string, detail: string, extra?: ProblemExtra) => ProblemError;
+
+const make = (status: ContentfulStatusCode): ProblemFactory => (code, detail, extra) =>
+  new ProblemError({ status, code, detail, extra });
+
+/** 400 Bad Request. @example `throw badRequest("bad_shape", "input must have 3 dims")` */
+export const badRequest: ProblemFactory = make(400);
+/** 404 Not Found. */
+export const notFound: ProblemFactory = make(404);
+/** 409 Conflict. */
+export const conflict: ProblemFactory = make(409);
+/** 413 Content Too Large. */
+export const payloadTooLarge: ProblemFactory = make(413);
+/** 415 Unsupported Media Type. */
+export const unsupportedMediaType: ProblemFactory = make(415);
+/** 422 Unprocessable Content. */
+export const unprocessable: ProblemFactory = make(422);
+
+/** Like {@link ProblemFactory}, plus a `Retry-After` header (seconds, rounded up). */
+export type RetryProblemFactory = (
+  code: string,
+  detail: string,
+  retryAfterSeconds: number,
+  extra?: ProblemExtra,
+) => ProblemError;
+
+const makeRetry = (status: 429 | 503): RetryProblemFactory => (code, detail, seconds, extra) =>
+  new ProblemError({
+    status,
+    code,
+    detail,
+    extra,
+    headers: { "Retry-After": String(Math.max(0, Math.ceil(seconds))) },
+  });
+
+/** 429 Too Many Requests. @example `throw tooManyRequests("rate_limited", "slow down", 2)` */
+export const tooManyRequests: RetryProblemFactory = makeRetry(429);
+/** 503 Service Unavailable. */
+export const serviceUnavailable: RetryProblemFactory = makeRetry(503);
+
+/** 400 `invalid_request` listing each zod issue as `{ path: "a.0.b", message }`. */
+export function invalidRequest(
+  error: z.core.$ZodError,
+  detail = "Request validation failed",
+): ProblemError {
+  const issues = error.issues.map((i) => ({
+    path: i.path.map(String).join("."),
+    message: i.message,
+  }));
+  return badRequest("invalid_request", detail, { issues });
+}
+
+/**
+ * Renders a problem as `application/problem+json`:
+ * `{ type, title, status, code, detail, instance?, ...extra }`.
+ *
+ * @example
+ * ```ts
+ * return problemResponse(notFound("model_not_found", "no model 'x'"), c.get("requestId"));
+ * ```
+ */
+export function problemResponse(problem: ProblemError, instance?: string): Response {
+  const { status, code, title, detail } = problem;
+  const core = {
+    type: `https://edgeml.dev/problems/${code}`,
+    title,
+    status,
+    code,
+    detail,
+    instance,
+  };
+  // core first for key order, again last so extension members cannot override it
+  const body = { ...core, ...problem.extra, ...core };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...problem.headers, "content-type": "application/problem+json" },
+  });
+}
+
+/** Maps a known error to a problem; `undefined` means "unexpected" (→ 500). */
+function toProblem(err: Error): ProblemError | undefined {
+  if (err instanceof ProblemError) return err;
+  if (err instanceof z.core.$ZodError) return invalidRequest(err);
+  if (err instanceof SyntaxError) {
+    return badRequest("malformed_json", "Request body is not valid JSON");
+  }
+  if (!(err instanceof HTTPException)) return undefined;
+  const [title, code] = STATUS[err.status] ?? [undefined, `http_${err.status}`];
+  const headers: Record<string, string> = {}; // keep e.g. WWW-Authenticate set by hono/basic-auth
+  for (const [k, v] of err.res?.headers ?? []) if (!k.startsWith("content-")) headers[k] = v;
+  return new ProblemError({
+    status: err.status,
+    code,
+    title,
+    detail: err.message || title || code,
+    headers,
+  });
+}
+
+function respond(c: Context, problem: ProblemError): Response {
+  const res = problemResponse(problem, getRequestId(c));
+  return c.newResponse(res.body, res); // newResponse keeps headers already set, e.g. X-Request-Id
+}
+
+/** Options of {@link createProblemHandler}. */
+export interface ProblemHandlerOptions {
+  /** Called with errors that become a 500 `internal_error` (log them here). */
+  onUnexpected?: (err: Error, c: Context) => void;
+}
+
+/**
+ * Builds an `app.onError` handler: `ProblemError` → itself, `HTTPException` → its status,
+ * zod error → 400 `invalid_request`, `SyntaxError` (from `c.req.json()`) → 400 `malformed_json`,
+ * anything else → 500 `internal_error` without the message or stack. `instance` is the request id.
+ *
+ * @example
+ * ```ts
+ * app.onError(createProblemHandler({ onUnexpected: (err) => log.error("unhandled", { err }) }));
+ * ```
+ */
+export function createProblemHandler(
+  { onUnexpected = (err) => console.error(err) }: ProblemHandlerOptions = {},
+): ErrorHandler {
+  return function problemHandler(err, c) {
+    let problem = toProblem(err);
+    if (!problem) {
+      onUnexpected(err, c);
+      problem = new ProblemError({
+        status: 500,
+        code: "internal_error",
+        detail: "Unexpected error",
+      });
+    }
+    return respond(c, problem);
+  };
+}
+
+/** `app.onError(problemHandler)`; unexpected errors are printed with `console.error`. */
+export const problemHandler: ErrorHandler = createProblemHandler();
+
+/** `app.notFound(notFoundHandler)`: 404 `route_not_found`. */
+export const notFoundHandler: NotFoundHandler = function notFoundHandler(c) {
+  return respond(c, notFound("route_not_found", `No route for ${c.req.method} ${c.req.path}`));
+};

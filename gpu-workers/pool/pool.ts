@@ -235,22 +235,23 @@ export class Pool {
     const entry = this.#servingEntry(name);
     const served = this.#version(entry, version);
     const labels = { model: name, version: String(served.version) };
-    const validated = validateRequest(
-      {
-        name,
-        inputs: served.inputs,
-        outputs: served.outputs,
-        maxBatchSize: served.config.max_batch_size,
-      },
-      request.tensors,
-      request.outputs,
-    );
-    if (this.#draining) {
-      throw serviceUnavailable("shutting_down", "the pool is draining for shutdown", 1);
-    }
-    const timeoutUs = request.timeoutUs ?? served.config.dynamic_batching?.default_timeout_us ?? 0;
     this.metrics.pendingRequests.inc(labels);
     try {
+      const validated = validateRequest(
+        {
+          name,
+          inputs: served.inputs,
+          outputs: served.outputs,
+          maxBatchSize: served.config.max_batch_size,
+        },
+        request.tensors,
+        request.outputs,
+      );
+      if (this.#draining) {
+        throw serviceUnavailable("shutting_down", "the pool is draining for shutdown", 1);
+      }
+      const timeoutUs = request.timeoutUs ?? served.config.dynamic_batching?.default_timeout_us ??
+        0;
       const outputs = await served.batcher.submit(
         { tensors: validated.tensors, rows: validated.rows, outputs: request.outputs, receivedAt },
         validated.rows,

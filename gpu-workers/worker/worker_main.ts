@@ -89,6 +89,9 @@ async function handle(command: ToWorker, payload: Uint8Array) {
   }
 }
 
+// Ctrl-C reaches the whole process group; the pool decides when we stop (by closing stdin),
+// so that requests in flight are drained first.
+Deno.addSignalListener("SIGINT", () => {});
 send({ type: "started", id: 0, pid: Deno.pid });
 for await (const frame of readFrames<ToWorker>(Deno.stdin.readable)) {
   handle(frame.header, frame.payload);

@@ -5,6 +5,7 @@
  * instance is busy the queue simply fills, which is where large batches come from under load.
  */
 import { serviceUnavailable } from "../../shared/http/problem.ts";
+import { scheduleAfterUs } from "./precise_timer.ts";
 
 export interface BatcherOptions<T, R> {
   /** Rows one execution may take; 0 or `batching: false` runs each request alone. */
@@ -35,7 +36,7 @@ const RETRY_AFTER_S = 1;
 export class DynamicBatcher<T, R> {
   #queue: Queued<T, R>[] = [];
   #running = 0;
-  #delayTimer?: ReturnType<typeof setTimeout>;
+  #cancelDelay?: () => void;
   #idleWaiters: Array<() => void> = [];
 
   constructor(readonly options: BatcherOptions<T, R>) {}
@@ -87,6 +88,7 @@ export class DynamicBatcher<T, R> {
 
   /** Fails every queued request (shutdown without drain). */
   rejectAll(error: unknown): void {
+    this.#disarmDelay();
     for (const item of this.#queue.splice(0)) {
       clearTimeout(item.timer);
       item.reject(error);
@@ -116,14 +118,21 @@ export class DynamicBatcher<T, R> {
   }
 
   #armDelay(remainingUs: number) {
-    if (this.#delayTimer !== undefined) return;
-    this.#delayTimer = setTimeout(() => {
-      this.#delayTimer = undefined;
+    if (this.#cancelDelay) return;
+    this.#cancelDelay = scheduleAfterUs(remainingUs, () => {
+      this.#cancelDelay = undefined;
       this.pump();
-    }, remainingUs / 1000);
+    });
+  }
+
+  #disarmDelay() {
+    this.#cancelDelay?.();
+    this.#cancelDelay = undefined;
   }
 
   #run(batch: Queued<T, R>[]) {
+    // Whatever the pending delay waited for has just been dispatched.
+    this.#disarmDelay();
     this.#running++;
     for (const item of batch) clearTimeout(item.timer);
     this.options.execute(batch.map((b) => b.payload)).then(

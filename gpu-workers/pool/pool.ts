@@ -28,6 +28,12 @@ import {
   WorkerReplyError,
 } from "./worker_process.ts";
 
+/**
+ * Batches in flight per model instance. Two hide the pipe round trip to the worker process:
+ * the next batch is already waiting there when the instance finishes the current one.
+ */
+const PIPELINE_DEPTH = 2;
+
 export interface PoolOptions {
   repository: string;
   /** GPU ids to start a worker for; none on a CPU host. */
@@ -457,7 +463,7 @@ export class Pool {
       maxQueueSize: batching?.max_queue_size,
       capacity: () =>
         served.placements.reduce(
-          (n, p) => n + (p.slot.live && p.slot.loads.has(key) ? p.instances : 0),
+          (n, p) => n + (p.slot.live && p.slot.loads.has(key) ? p.instances * PIPELINE_DEPTH : 0),
           0,
         ),
       execute: (jobs) => this.#execute(served, jobs),

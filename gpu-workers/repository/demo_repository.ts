@@ -11,12 +11,12 @@ import { writeModelFile } from "../../shared/onnx/model_io.ts";
 export const DEMO_CONFIGS: Record<string, ModelConfigInput> = {
   mlp_small: {
     max_batch_size: 32,
-    dynamic_batching: { max_queue_delay_us: 200, max_queue_size: 1024 },
+    dynamic_batching: { max_queue_delay_us: 100, max_queue_size: 1024 },
     instance_group: [{ kind: "gpu", count: 1 }],
   },
   mlp_large: {
     max_batch_size: 64,
-    dynamic_batching: { max_queue_delay_us: 500, max_queue_size: 1024 },
+    dynamic_batching: { max_queue_delay_us: 100, max_queue_size: 1024 },
     instance_group: [{ kind: "gpu", count: 1 }],
   },
 };

@@ -38,6 +38,8 @@ export async function createSessionWithFallback(
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [providerOption(provider)],
         graphOptimizationLevel: "all",
+        // Spinning intra-op threads would burn the cores that HTTP and batching need between runs.
+        extra: { session: { intra_op: { allow_spinning: "0" } } },
         ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
       });
       return { session, provider, fallbacks };

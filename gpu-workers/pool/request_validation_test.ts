@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import type { Datatype } from "../../shared/contracts/oip.ts";
+import { ProblemError } from "../../shared/http/problem.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { type ModelSignature, validateRequest } from "./request_validation.ts";
+
+function problemFrom(fn: () => unknown, status: number, code: string): ProblemError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
+    assert.equal(err.status, status);
+    assert.equal(err.code, code);
+    return err;
+  }
+  assert.fail("expected a ProblemError to be thrown");
+}
+
+/** A model taking `image` FP32 [-1, 3] and `mask` INT64 [-1, 2], batches of up to 4 rows. */
+const MODEL: ModelSignature = {
+  name: "classifier",
+  inputs: [
+    { name: "image", datatype: "FP32", shape: [-1, 3] },
+    { name: "mask", datatype: "INT64", shape: [-1, 2] },
+  ],
+  outputs: [
+    { name: "probs", datatype: "FP32", shape: [-1, 10] },
+    { name: "label", datatype: "INT64", shape: [-1] },
+  ],
+  maxBatchSize: 4,
+};
+
+/** A tensor whose byte length is given explicitly (hand-computed by the caller). */
+const t = (name: string, datatype: Datatype, shape: number[], byteLength: number): Tensor => ({
+  name,
+  datatype,
+  shape,
+  bytes: new Uint8Array(byteLength),
+});
+
+// rows × 3 × 4 bytes and rows × 2 × 8 bytes
+const image = (rows: number) => t("image", "FP32", [rows, 3], rows * 12);
+const mask = (rows: number) => t("mask", "INT64", [rows, 2], rows * 16);
+
+Deno.test("a valid request returns the inputs in the model's order and the row count", () => {
+  const m = mask(2);
+  const i = image(2);
+  const result = validateRequest(MODEL, [m, i], ["label"]);
+  assert.equal(result.rows, 2);
+  assert.equal(result.tensors.length, 2);
+  assert.equal(result.tensors[0], i);
+  assert.equal(result.tensors[1], m);
+});
+
+Deno.test("batch sizes 1 and max_batch_size are accepted", () => {
+  assert.equal(validateRequest(MODEL, [image(1), mask(1)]).rows, 1);
+  assert.equal(validateRequest(MODEL, [image(4), mask(4)]).rows, 4);
+});
+
+Deno.test("an unknown input is 400 unknown_input listing the model's inputs", () => {
+  const problem = problemFrom(
+    () => validateRequest(MODEL, [image(1), mask(1), t("extra", "FP32", [1], 4)]),
+    400,
+    "unknown_input",
+  );
+  assert.deepEqual(problem.extra, { expected: ["image", "mask"], given: "extra" });
+});
+
+Deno.test("an input given twice is 400 duplicate_input", () => {
+  problemFrom(() => validateRequest(MODEL, [image(1), image(1), mask(1)]), 400, "duplicate_input");
+});
+
+Deno.test("a missing input is 400 missing_input naming it", () => {
+  const problem = problemFrom(() => validateRequest(MODEL, [image(1)]), 400, "missing_input");
+  assert.match(problem.detail, /'mask'/);
+  assert.match(problem.detail, /INT64 \[-1, 2\]/);
+});
+
+Deno.test("a datatype mismatch is 400 datatype_mismatch", () => {
+  const problem = problemFrom(
+    () => validateRequest(MODEL, [t("image", "FP64", [1, 3], 24), mask(1)]),
+    400,
+    "datatype_mismatch",
+  );
+  assert.deepEqual(problem.extra, { expected: "FP32", given: "FP64" });
+});
+
+Deno.test("a wrong rank or a wrong fixed dim is 400 shape_mismatch", () => {
+  const rank = problemFrom(
+    () => validateRequest(MODEL, [t("image", "FP32", [1, 3, 1], 12), mask(1)]),
+    400,
+    "shape_mismatch",
+  );
+  assert.deepEqual(rank.extra, { expected: [-1, 3], given: [1, 3, 1] });
+  const dim = problemFrom(
+    () => validateRequest(MODEL, [t("image", "FP32", [1, 4], 16), mask(1)]),
+    400,
+    "shape_mismatch",
+  );
+  assert.deepEqual(dim.extra, { expected: [-1, 3], given: [1, 4] });
+});
+
+Deno.test("a byte length that does not match the shape is 400 element_count_mismatch", () => {
+  // [2, 3] FP32 needs 2 × 3 × 4 = 24 bytes.
+  const problem = problemFrom(
+    () => validateRequest(MODEL, [t("image", "FP32", [2, 3], 20), mask(2)]),
+    400,
+    "element_count_mismatch",
+  );
+  assert.deepEqual(problem.extra, { expected: 24, given: 20 });
+});
+
+Deno.test("a batch over max_batch_size or of 0 rows is 400 batch_size_out_of_range", () => {
+  const over = problemFrom(
+    () => validateRequest(MODEL, [image(5), mask(5)]),
+    400,
+    "batch_size_out_of_range",
+  );
+  assert.deepEqual(over.extra, { expected: 4, given: 5 });
+  const zero = problemFrom(
+    () => validateRequest(MODEL, [image(0), mask(0)]),
+    400,
+    "batch_size_out_of_range",
+  );
+  assert.deepEqual(zero.extra, { expected: 4, given: 0 });
+});
+
+Deno.test("inputs disagreeing on the batch size is 400 batch_size_mismatch", () => {
+  problemFrom(() => validateRequest(MODEL, [image(2), mask(3)]), 400, "batch_size_mismatch");
+});
+
+Deno.test("an unknown requested output is 400 unknown_output", () => {
+  const problem = problemFrom(
+    () => validateRequest(MODEL, [image(1), mask(1)], ["probs", "logits"]),
+    400,
+    "unknown_output",
+  );
+  assert.deepEqual(problem.extra, { expected: ["probs", "label"], given: "logits" });
+});
+
+Deno.test("a model without batching (max_batch_size 0) reports 1 row whatever dim 0 is", () => {
+  const whole: ModelSignature = {
+    name: "whole",
+    inputs: [{ name: "x", datatype: "FP32", shape: [8, 2] }],
+    outputs: [{ name: "y", datatype: "FP32", shape: [8] }],
+    maxBatchSize: 0,
+  };
+  const result = validateRequest(whole, [t("x", "FP32", [8, 2], 64)]);
+  assert.equal(result.rows, 1);
+  // dim 0 is a fixed dim here, not a batch: a different value is a shape mismatch.
+  problemFrom(() => validateRequest(whole, [t("x", "FP32", [9, 2], 72)]), 400, "shape_mismatch");
+});

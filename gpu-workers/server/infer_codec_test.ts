@@ -1,0 +1,306 @@
+import assert from "node:assert/strict";
+import type { InferRequest } from "../../shared/contracts/oip.ts";
+import { ProblemError } from "../../shared/http/problem.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { decodeInferRequest, encodeInferResponse } from "./infer_codec.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function problemFrom(fn: () => unknown, status: number, code: string): ProblemError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
+    assert.equal(err.status, status);
+    assert.equal(err.code, code);
+    return err;
+  }
+  assert.fail("expected a ProblemError to be thrown");
+}
+
+const json = (value: unknown) => encoder.encode(JSON.stringify(value));
+
+/** Binary-extension body: JSON header then the raw bytes; returns the header length too. */
+function binaryBody(header: unknown, ...buffers: number[][]) {
+  const head = json(header);
+  const raw = buffers.flat();
+  const body = new Uint8Array(head.byteLength + raw.length);
+  body.set(head);
+  body.set(raw, head.byteLength);
+  return { body, headerLength: String(head.byteLength) };
+}
+
+/** Little-endian float32 bytes of the given values. */
+function f32(...values: number[]): number[] {
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return [...out];
+}
+
+Deno.test("decodes a JSON request into tensors", () => {
+  const body = json({
+    id: "req-1",
+    inputs: [
+      { name: "x", datatype: "FP32", shape: [1, 2], data: [[0.5, -2]] },
+      { name: "k", datatype: "INT64", shape: [1], data: [3] },
+    ],
+    outputs: [{ name: "y" }],
+  });
+  const decoded = decodeInferRequest(body, "application/json; charset=utf-8", undefined);
+  assert.equal(decoded.request.id, "req-1");
+  assert.deepEqual(decoded.request.outputs, [{ name: "y" }]);
+  assert.equal(decoded.timeoutUs, undefined);
+  assert.equal(decoded.tensors.length, 2);
+  const [x, k] = decoded.tensors;
+  assert.deepEqual([x.name, x.datatype, x.shape], ["x", "FP32", [1, 2]]);
+  assert.deepEqual([...x.bytes], f32(0.5, -2));
+  assert.deepEqual([k.name, k.datatype, k.shape], ["k", "INT64", [1]]);
+  assert.deepEqual([...k.bytes], [3, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+Deno.test("a JSON body without content-type, or sent as octet-stream, is accepted", () => {
+  const body = json({ inputs: [{ name: "x", datatype: "INT32", shape: [1], data: [7] }] });
+  for (const type of [undefined, "application/octet-stream", "APPLICATION/JSON"]) {
+    assert.deepEqual([...decodeInferRequest(body, type, undefined).tensors[0].bytes], [7, 0, 0, 0]);
+  }
+});
+
+Deno.test("decodes a binary request mixing one binary input and one JSON input", () => {
+  const header = {
+    inputs: [
+      { name: "json_in", datatype: "INT32", shape: [2], data: [1, -1] },
+      {
+        name: "bin_in",
+        datatype: "FP32",
+        shape: [3],
+        parameters: { binary_data_size: 12 },
+      },
+    ],
+  };
+  const { body, headerLength } = binaryBody(header, f32(1, 2.5, -4));
+  const decoded = decodeInferRequest(body, "application/octet-stream", headerLength);
+  const [j, b] = decoded.tensors;
+  assert.equal(j.name, "json_in");
+  assert.deepEqual([...j.bytes], [1, 0, 0, 0, 255, 255, 255, 255]);
+  assert.equal(b.name, "bin_in");
+  assert.deepEqual(b.shape, [3]);
+  assert.deepEqual([...b.bytes], f32(1, 2.5, -4));
+});
+
+Deno.test("two binary inputs take consecutive slices in input order", () => {
+  const header = {
+    inputs: [
+      { name: "a", datatype: "UINT8", shape: [2], parameters: { binary_data_size: 2 } },
+      { name: "b", datatype: "UINT8", shape: [3], parameters: { binary_data_size: 3 } },
+    ],
+  };
+  const { body, headerLength } = binaryBody(header, [1, 2], [3, 4, 5]);
+  const [a, b] = decodeInferRequest(body, undefined, headerLength).tensors;
+  assert.deepEqual([...a.bytes], [1, 2]);
+  assert.deepEqual([...b.bytes], [3, 4, 5]);
+});
+
+Deno.test("binary sizes that do not match the body are 400 binary_size_mismatch", () => {
+  const header = {
+    inputs: [{ name: "a", datatype: "UINT8", shape: [4], parameters: { binary_data_size: 4 } }],
+  };
+  const { body, headerLength } = binaryBody(header, [1, 2, 3]);
+  problemFrom(() => decodeInferRequest(body, undefined, headerLength), 400, "binary_size_mismatch");
+});
+
+Deno.test("text/plain is 415", () => {
+  problemFrom(
+    () => decodeInferRequest(json({ inputs: [] }), "text/plain", undefined),
+    415,
+    "unsupported_media_type",
+  );
+});
+
+Deno.test("malformed JSON is 400 malformed_json", () => {
+  problemFrom(
+    () => decodeInferRequest(encoder.encode('{"inputs": ['), "application/json", undefined),
+    400,
+    "malformed_json",
+  );
+});
+
+Deno.test("a body that does not match OIP v2 is 400 invalid_request with issues", () => {
+  const cases = [
+    { inputs: [] },
+    { inputs: [{ name: "x", datatype: "FLOAT", shape: [1], data: [1] }] },
+    { inputs: [{ name: "x", datatype: "FP32", shape: [-1], data: [1] }] },
+    {},
+  ];
+  for (const c of cases) {
+    const problem = problemFrom(
+      () => decodeInferRequest(json(c), "application/json", undefined),
+      400,
+      "invalid_request",
+    );
+    const issues = problem.extra?.issues as unknown[];
+    assert.ok(Array.isArray(issues) && issues.length > 0, JSON.stringify(c));
+  }
+});
+
+Deno.test("binary_data_size together with data is 400", () => {
+  const header = {
+    inputs: [{
+      name: "a",
+      datatype: "UINT8",
+      shape: [2],
+      data: [1, 2],
+      parameters: { binary_data_size: 2 },
+    }],
+  };
+  const { body, headerLength } = binaryBody(header, [1, 2]);
+  problemFrom(
+    () => decodeInferRequest(body, undefined, headerLength),
+    400,
+    "malformed_binary_header",
+  );
+});
+
+Deno.test("a bad Inference-Header-Content-Length is 400", () => {
+  const { body } = binaryBody({ inputs: [] });
+  problemFrom(() => decodeInferRequest(body, undefined, "oops"), 400, "malformed_binary_header");
+  problemFrom(
+    () => decodeInferRequest(body, undefined, String(body.byteLength + 1)),
+    400,
+    "malformed_binary_header",
+  );
+});
+
+Deno.test("a non-integer binary_data_size is 400", () => {
+  const header = {
+    inputs: [{ name: "a", datatype: "UINT8", shape: [2], parameters: { binary_data_size: "2" } }],
+  };
+  const { body, headerLength } = binaryBody(header, [1, 2]);
+  problemFrom(
+    () => decodeInferRequest(body, undefined, headerLength),
+    400,
+    "malformed_binary_header",
+  );
+});
+
+Deno.test("parameters.timeout is the queue timeout in µs; a bad one is 400", () => {
+  const withTimeout = (timeout: unknown) =>
+    json({
+      parameters: { timeout },
+      inputs: [{ name: "x", datatype: "INT8", shape: [1], data: [1] }],
+    });
+  assert.equal(decodeInferRequest(withTimeout(2500), undefined, undefined).timeoutUs, 2500);
+  assert.equal(decodeInferRequest(withTimeout(0), undefined, undefined).timeoutUs, 0);
+  problemFrom(
+    () => decodeInferRequest(withTimeout(-1), undefined, undefined),
+    400,
+    "invalid_request",
+  );
+  problemFrom(
+    () => decodeInferRequest(withTimeout("5"), undefined, undefined),
+    400,
+    "invalid_request",
+  );
+});
+
+// ---- responses ----
+
+const OUTPUTS: Tensor[] = [
+  { name: "probs", datatype: "FP32", shape: [1, 2], bytes: new Uint8Array(f32(0.25, 0.75)) },
+  { name: "label", datatype: "INT64", shape: [1], bytes: new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]) },
+];
+
+const req = (extra: Partial<InferRequest> = {}): InferRequest => ({
+  inputs: [{ name: "x", datatype: "FP32", shape: [1], data: [0] }],
+  ...extra,
+});
+
+/** Splits a binary response into its parsed JSON header and the bytes after it. */
+async function readBinary(res: Response) {
+  const headerLength = Number(res.headers.get("Inference-Header-Content-Length"));
+  const body = new Uint8Array(await res.arrayBuffer());
+  return {
+    header: JSON.parse(decoder.decode(body.subarray(0, headerLength))),
+    binary: [...body.subarray(headerLength)],
+  };
+}
+
+Deno.test("the response is JSON by default", async () => {
+  const res = encodeInferResponse(req({ id: "abc" }), "clf", "3", OUTPUTS);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "application/json");
+  assert.equal(res.headers.get("Inference-Header-Content-Length"), null);
+  assert.deepEqual(await res.json(), {
+    model_name: "clf",
+    model_version: "3",
+    id: "abc",
+    outputs: [
+      { name: "probs", datatype: "FP32", shape: [1, 2], data: [0.25, 0.75] },
+      { name: "label", datatype: "INT64", shape: [1], data: [1] },
+    ],
+  });
+});
+
+Deno.test("without a request id the response has none", async () => {
+  const body = await encodeInferResponse(req(), "clf", "1", OUTPUTS).json();
+  assert.equal("id" in body, false);
+});
+
+Deno.test("binary_data_output makes every output binary", async () => {
+  const res = encodeInferResponse(
+    req({ parameters: { binary_data_output: true } }),
+    "clf",
+    "1",
+    OUTPUTS,
+  );
+  assert.equal(res.headers.get("content-type"), "application/octet-stream");
+  const { header, binary } = await readBinary(res);
+  assert.deepEqual(header, {
+    model_name: "clf",
+    model_version: "1",
+    outputs: [
+      { name: "probs", datatype: "FP32", shape: [1, 2], parameters: { binary_data_size: 8 } },
+      { name: "label", datatype: "INT64", shape: [1], parameters: { binary_data_size: 8 } },
+    ],
+  });
+  assert.deepEqual(binary, [...f32(0.25, 0.75), 1, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+Deno.test("a per-output binary_data: true makes only that output binary", async () => {
+  const res = encodeInferResponse(
+    req({ outputs: [{ name: "label", parameters: { binary_data: true } }, { name: "probs" }] }),
+    "clf",
+    "1",
+    OUTPUTS,
+  );
+  assert.equal(res.headers.get("content-type"), "application/octet-stream");
+  const headerLength = res.headers.get("Inference-Header-Content-Length");
+  const { header, binary } = await readBinary(res);
+  assert.equal(
+    Number(headerLength),
+    encoder.encode(JSON.stringify(header)).byteLength,
+    "the header length is the JSON header's byte count",
+  );
+  assert.deepEqual(header.outputs, [
+    { name: "probs", datatype: "FP32", shape: [1, 2], data: [0.25, 0.75] },
+    { name: "label", datatype: "INT64", shape: [1], parameters: { binary_data_size: 8 } },
+  ]);
+  assert.deepEqual(binary, [1, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+Deno.test("a per-output binary_data: false overrides binary_data_output", async () => {
+  const res = encodeInferResponse(
+    req({
+      parameters: { binary_data_output: true },
+      outputs: [{ name: "probs", parameters: { binary_data: false } }],
+    }),
+    "clf",
+    "1",
+    OUTPUTS,
+  );
+  const { header, binary } = await readBinary(res);
+  assert.deepEqual(header.outputs[0].data, [0.25, 0.75]);
+  assert.deepEqual(header.outputs[1].parameters, { binary_data_size: 8 });
+  assert.deepEqual(binary, [1, 0, 0, 0, 0, 0, 0, 0]);
+});

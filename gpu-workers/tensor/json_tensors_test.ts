@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import type { InferRequestInput } from "../../shared/contracts/oip.ts";
+import { ProblemError } from "../../shared/http/problem.ts";
+import { tensorFromJson, tensorToJson } from "./json_tensors.ts";
+
+function problemFrom(fn: () => unknown, status: number, code: string): ProblemError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
+    assert.equal(err.status, status);
+    assert.equal(err.code, code);
+    return err;
+  }
+  assert.fail("expected a ProblemError to be thrown");
+}
+
+const input = (over: Partial<InferRequestInput>): InferRequestInput => ({
+  name: "x",
+  datatype: "FP32",
+  shape: [1],
+  data: [0],
+  ...over,
+});
+
+Deno.test("FP32: nested data is flattened row-major into little-endian float32 bytes", () => {
+  const tensor = tensorFromJson(input({ shape: [2, 2], data: [[0.5, -1.25], [3, 1024.75]] }));
+  assert.equal(tensor.name, "x");
+  assert.equal(tensor.datatype, "FP32");
+  assert.deepEqual(tensor.shape, [2, 2]);
+  // 0.5 = 0x3F000000, -1.25 = 0xBFA00000, 3 = 0x40400000, 1024.75 = 0x44801800
+  assert.deepEqual(
+    [...tensor.bytes],
+    [0, 0, 0, 0x3f, 0, 0, 0xa0, 0xbf, 0, 0, 0x40, 0x40, 0, 0x18, 0x80, 0x44],
+  );
+  assert.deepEqual(tensorToJson(tensor), {
+    name: "x",
+    datatype: "FP32",
+    shape: [2, 2],
+    data: [0.5, -1.25, 3, 1024.75],
+  });
+});
+
+Deno.test("FP32 values are rounded to single precision", () => {
+  const out = tensorToJson(tensorFromJson(input({ shape: [1], data: [0.1] })));
+  assert.equal(out.data?.[0], 0.10000000149011612);
+});
+
+Deno.test("three-level nesting flattens row-major", () => {
+  const tensor = tensorFromJson(
+    input({ datatype: "INT32", shape: [2, 2, 2], data: [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] }),
+  );
+  assert.deepEqual(tensorToJson(tensor).data, [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
+Deno.test("INT32 round trip with two's complement bytes", () => {
+  const tensor = tensorFromJson(
+    input({ datatype: "INT32", shape: [2, 2], data: [[1, -1], [256, 2147483647]] }),
+  );
+  assert.deepEqual(
+    [...tensor.bytes],
+    [1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0x7f],
+  );
+  assert.deepEqual(tensorToJson(tensor).data, [1, -1, 256, 2147483647]);
+});
+
+Deno.test("INT64 round trip: JSON numbers become 8-byte integers and back", () => {
+  const tensor = tensorFromJson(input({ datatype: "INT64", shape: [3], data: [1, -2, 2 ** 40] }));
+  assert.equal(tensor.bytes.byteLength, 24);
+  assert.deepEqual([...tensor.bytes.subarray(0, 8)], [1, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual([...tensor.bytes.subarray(8, 16)], [0xfe, 255, 255, 255, 255, 255, 255, 255]);
+  assert.deepEqual([...tensor.bytes.subarray(16, 24)], [0, 0, 0, 0, 0, 1, 0, 0]);
+  const out = tensorToJson(tensor);
+  assert.deepEqual(out.data, [1, -2, 2 ** 40]);
+  assert.ok(out.data!.every((v) => typeof v === "number"), "JSON carries numbers, not BigInt");
+});
+
+Deno.test("BOOL round trip: booleans become 0/1 bytes and back", () => {
+  const tensor = tensorFromJson(
+    input({ datatype: "BOOL", shape: [1, 3], data: [[true, false, true]] }),
+  );
+  assert.deepEqual([...tensor.bytes], [1, 0, 1]);
+  assert.deepEqual(tensorToJson(tensor), {
+    name: "x",
+    datatype: "BOOL",
+    shape: [1, 3],
+    data: [true, false, true],
+  });
+});
+
+Deno.test("a scalar and an empty tensor decode", () => {
+  assert.deepEqual(tensorToJson(tensorFromJson(input({ shape: [], data: [7] }))).data, [7]);
+  const empty = tensorFromJson(input({ shape: [0, 3], data: [] }));
+  assert.equal(empty.bytes.byteLength, 0);
+  assert.deepEqual(tensorToJson(empty).data, []);
+});
+
+Deno.test("tensorToJson reads a tensor whose bytes start at a misaligned offset", () => {
+  const backing = new Uint8Array(1 + 8);
+  const dv = new DataView(backing.buffer);
+  dv.setFloat32(1, 2.5, true);
+  dv.setFloat32(5, -0.75, true);
+  const out = tensorToJson({ name: "y", datatype: "FP32", shape: [2], bytes: backing.subarray(1) });
+  assert.deepEqual(out.data, [2.5, -0.75]);
+});
+
+Deno.test("wrong element count is 400 element_count_mismatch with expected/given", () => {
+  const problem = problemFrom(
+    () => tensorFromJson(input({ name: "img", shape: [2, 3], data: [[1, 2, 3], [4, 5]] })),
+    400,
+    "element_count_mismatch",
+  );
+  assert.deepEqual(problem.extra, { input: "img", expected: 6, given: 5 });
+  assert.match(problem.detail, /img/);
+});
+
+Deno.test("wrong element type is 400 invalid_tensor_element", () => {
+  const cases: InferRequestInput[] = [
+    input({ datatype: "FP32", shape: [2], data: [1, "2"] }),
+    input({ datatype: "FP32", shape: [1], data: [true] }),
+    input({ datatype: "INT64", shape: [2], data: [1, 1.5] }),
+    input({ datatype: "INT64", shape: [1], data: ["3"] }),
+    input({ datatype: "BOOL", shape: [2], data: [true, 1] }),
+    input({ datatype: "INT32", shape: [1], data: [false] }),
+  ];
+  for (const c of cases) {
+    problemFrom(() => tensorFromJson(c), 400, "invalid_tensor_element");
+  }
+});
+
+Deno.test("BYTES is 400 unsupported_datatype", () => {
+  problemFrom(
+    () => tensorFromJson(input({ datatype: "BYTES", shape: [1], data: ["hello"] })),
+    400,
+    "unsupported_datatype",
+  );
+});
+
+Deno.test("missing data is a 400", () => {
+  const problem = problemFrom(
+    () => tensorFromJson(input({ name: "m", data: undefined })),
+    400,
+    "missing_tensor_data",
+  );
+  assert.match(problem.detail, /'m'/);
+});

@@ -1,0 +1,54 @@
+/**
+ * The inference request bodies every load test sends, in both encodings: used by the local
+ * benchmark (`gpu-workers/bench`) and mirrored by the k6 script (`loadtests/k6/`).
+ */
+import { INFERENCE_HEADER_CONTENT_LENGTH } from "../shared/contracts/oip.ts";
+import { joinBinaryBody } from "../gpu-workers/tensor/binary_tensors.ts";
+
+export type TensorEncoding = "binary" | "json";
+
+export interface InferBody {
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** A deterministic row of `width` values in [-1, 1), like normalised pixels. */
+export function sampleRow(width: number, seed = 1): Float32Array {
+  let state = seed >>> 0;
+  return Float32Array.from({ length: width }, () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  });
+}
+
+/** One request of `rows` rows for a model with input "input" of `width` FP32 columns. */
+export function inferBody(encoding: TensorEncoding, width: number, rows = 1): InferBody {
+  const data = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) data.set(sampleRow(width, r + 1), r * width);
+  if (encoding === "json") {
+    const request = {
+      inputs: [{ name: "input", datatype: "FP32", shape: [rows, width], data: Array.from(data) }],
+    };
+    return {
+      headers: { "content-type": "application/json" },
+      body: new TextEncoder().encode(JSON.stringify(request)),
+    };
+  }
+  const header = {
+    parameters: { binary_data_output: true },
+    inputs: [{
+      name: "input",
+      datatype: "FP32",
+      shape: [rows, width],
+      parameters: { binary_data_size: data.byteLength },
+    }],
+  };
+  const { body, headerLength } = joinBinaryBody(header, [new Uint8Array(data.buffer)]);
+  return {
+    headers: {
+      "content-type": "application/octet-stream",
+      [INFERENCE_HEADER_CONTENT_LENGTH.toLowerCase()]: String(headerLength),
+    },
+    body,
+  };
+}

@@ -46,6 +46,7 @@ const gateway = new Deno.Command(Deno.execPath(), {
 }).spawn();
 
 const gatewayUrl = `http://${hostname}:${gatewayPort}`;
+await waitUntilServing(`${gatewayUrl}/healthz`, 30_000);
 const models = (await pool.pool.index(true)).map((m) => `${m.name}@${m.version}`).join(", ");
 console.log(`
 edgeml is up (${gpus.length > 0 ? `GPUs ${gpus.join(",")}` : "CPU only"})
@@ -79,3 +80,19 @@ gateway.status.then((status) => {
     stop();
   }
 });
+
+/** Polls until `url` answers 200, so the banner is only printed once the gateway serves. */
+async function waitUntilServing(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(url).then((r) => (r.body?.cancel(), r.ok), () => false);
+    if (ok) return;
+    if (Date.now() > deadline) {
+      logger.error("gateway did not start in time", { url });
+      gateway.kill("SIGTERM");
+      await pool.shutdown();
+      Deno.exit(1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -226,6 +226,11 @@ export class Pool {
     };
   }
 
+  /** Throws the 404 an inference on this model/version would get, before its body is read. */
+  assertServing(name: string, version?: string): void {
+    this.#version(this.#servingEntry(name), version);
+  }
+
   isReady(name: string, version?: string): boolean {
     const entry = this.#servingEntry(name);
     this.#version(entry, version);

@@ -81,7 +81,13 @@ export async function readModel(
   if (configText === undefined) {
     try {
       configText = await Deno.readTextFile(join(dir, "config.json"));
-    } catch {
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) {
+        throw unprocessable(
+          "invalid_model_config",
+          `config of '${name}' cannot be read: ${(e as Error).message}`,
+        );
+      }
       configText = "{}"; // Triton allows a config-less model: every field has a default.
     }
   }

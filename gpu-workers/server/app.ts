@@ -70,6 +70,7 @@ export function createOipApp(
   );
 
   const infer = async (c: import("hono").Context, model: string, version?: string) => {
+    pool.assertServing(model, version);
     const body = new Uint8Array(await c.req.arrayBuffer());
     const decoded = decodeInferRequest(
       body,

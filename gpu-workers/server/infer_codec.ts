@@ -20,6 +20,12 @@ export interface DecodedInferRequest {
 }
 
 const decoder = new TextDecoder();
+/**
+ * Media types a JSON request may arrive with. Besides JSON itself: what `curl -d` and `fetch`
+ * with a string send by default, and octet-stream, since OIP clients are not strict about it.
+ */
+const JSON_LIKE =
+  /^(application\/(json|[\w.+-]+\+json|octet-stream|x-www-form-urlencoded)|text\/plain)\b/i;
 
 function binarySize(parameters: InferRequest["parameters"]): number | undefined {
   const size = parameters?.binary_data_size;
@@ -44,7 +50,7 @@ export function decodeInferRequest(
   if (headerLength !== undefined) {
     ({ header: raw, binary } = splitBinaryBody(body, headerLength));
   } else {
-    if (contentType && !/^application\/(json|octet-stream)\b/i.test(contentType)) {
+    if (contentType && !JSON_LIKE.test(contentType)) {
       throw unsupportedMediaType(
         "unsupported_media_type",
         `send application/json, or the binary extension with ${INFERENCE_HEADER_CONTENT_LENGTH}; got ${contentType}`,

@@ -110,9 +110,9 @@ Deno.test("binary sizes that do not match the body are 400 binary_size_mismatch"
   problemFrom(() => decodeInferRequest(body, undefined, headerLength), 400, "binary_size_mismatch");
 });
 
-Deno.test("text/plain is 415", () => {
+Deno.test("a media type that cannot carry JSON (application/xml) is 415", () => {
   problemFrom(
-    () => decodeInferRequest(json({ inputs: [] }), "text/plain", undefined),
+    () => decodeInferRequest(json({ inputs: [] }), "application/xml", undefined),
     415,
     "unsupported_media_type",
   );

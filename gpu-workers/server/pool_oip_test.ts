@@ -166,7 +166,7 @@ Deno.test("OIP v2: every bad input is a 4xx problem that names the mistake, and 
     assert.deepEqual([p.status, p.body.code], [400, "malformed_json"]);
     p = await problem(post(infer, JSON.stringify({ inputs: [] })));
     assert.deepEqual([p.status, p.body.code], [400, "invalid_request"]);
-    p = await problem(post(infer, "a=b", { "content-type": "text/plain" }));
+    p = await problem(post(infer, "<a/>", { "content-type": "application/xml" }));
     assert.deepEqual([p.status, p.body.code], [415, "unsupported_media_type"]);
     p = await problem(
       post(infer, good(), {

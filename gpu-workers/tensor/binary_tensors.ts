@@ -16,8 +16,8 @@ export interface SplitBody {
 
 /** Separates the JSON header from the binary region; a bad length or header is a 400. */
 export function splitBinaryBody(body: Uint8Array, headerLengthText: string): SplitBody {
-  const headerLength = Number(headerLengthText);
-  if (!Number.isInteger(headerLength) || headerLength < 0 || headerLength > body.byteLength) {
+  const headerLength = /^[0-9]+$/.test(headerLengthText) ? Number(headerLengthText) : NaN;
+  if (!Number.isInteger(headerLength) || headerLength > body.byteLength) {
     throw badRequest(
       "malformed_binary_header",
       `Inference-Header-Content-Length is '${headerLengthText}', body has ${body.byteLength} bytes`,

@@ -27,19 +27,35 @@ export interface DatatypeInfo {
   bool?: boolean;
   /** Needs BigInt elements in memory; JSON carries plain numbers. */
   bigint?: boolean;
+  /** IEEE half floats: stored as 16-bit patterns, exchanged in JSON as numbers. */
+  half?: boolean;
+  /** Inclusive range of an integer type (JSON values outside it are refused, not wrapped). */
+  range?: [number, number];
 }
 
 const TABLE: Partial<Record<Datatype, DatatypeInfo>> = {
   BOOL: { bytes: 1, ctor: Uint8Array, ort: "bool", bool: true },
-  UINT8: { bytes: 1, ctor: Uint8Array, ort: "uint8" },
-  INT8: { bytes: 1, ctor: Int8Array, ort: "int8" },
-  UINT16: { bytes: 2, ctor: Uint16Array, ort: "uint16" },
-  INT16: { bytes: 2, ctor: Int16Array, ort: "int16" },
-  UINT32: { bytes: 4, ctor: Uint32Array, ort: "uint32" },
-  INT32: { bytes: 4, ctor: Int32Array, ort: "int32" },
-  UINT64: { bytes: 8, ctor: BigUint64Array, ort: "uint64", bigint: true },
-  INT64: { bytes: 8, ctor: BigInt64Array, ort: "int64", bigint: true },
-  FP16: { bytes: 2, ctor: Uint16Array, ort: "float16" },
+  UINT8: { bytes: 1, ctor: Uint8Array, ort: "uint8", range: [0, 255] },
+  INT8: { bytes: 1, ctor: Int8Array, ort: "int8", range: [-128, 127] },
+  UINT16: { bytes: 2, ctor: Uint16Array, ort: "uint16", range: [0, 65535] },
+  INT16: { bytes: 2, ctor: Int16Array, ort: "int16", range: [-32768, 32767] },
+  UINT32: { bytes: 4, ctor: Uint32Array, ort: "uint32", range: [0, 4294967295] },
+  INT32: { bytes: 4, ctor: Int32Array, ort: "int32", range: [-2147483648, 2147483647] },
+  UINT64: {
+    bytes: 8,
+    ctor: BigUint64Array,
+    ort: "uint64",
+    bigint: true,
+    range: [0, Number.MAX_SAFE_INTEGER],
+  },
+  INT64: {
+    bytes: 8,
+    ctor: BigInt64Array,
+    ort: "int64",
+    bigint: true,
+    range: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  },
+  FP16: { bytes: 2, ctor: Uint16Array, ort: "float16", half: true },
   FP32: { bytes: 4, ctor: Float32Array, ort: "float32" },
   FP64: { bytes: 8, ctor: Float64Array, ort: "float64" },
 };

@@ -38,24 +38,20 @@ export function tensorFromJson(input: InferRequestInput): Tensor {
       { input: input.name, expected, given: values.length },
     );
   }
-  const out = new info.ctor(expected);
-  if (info.bool) {
-    for (let i = 0; i < expected; i++) {
-      const v = values[i];
+  // Float16Array (ES2025) turns JSON numbers into half-float bit patterns and back.
+  const out = info.half ? new Float16Array(expected) : new info.ctor(expected);
+  const range = info.range;
+  for (let i = 0; i < expected; i++) {
+    const v = values[i];
+    if (info.bool) {
       if (typeof v !== "boolean") throw elementError(input.name, i, "boolean", v);
       out[i] = v ? 1 : 0;
-    }
-  } else if (info.bigint) {
-    for (let i = 0; i < expected; i++) {
-      const v = values[i];
-      if (typeof v !== "number" || !Number.isInteger(v)) {
-        throw elementError(input.name, i, "integer", v);
+    } else if (range) {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < range[0] || v > range[1]) {
+        throw elementError(input.name, i, `integer in [${range[0]}, ${range[1]}]`, v);
       }
-      out[i] = BigInt(v);
-    }
-  } else {
-    for (let i = 0; i < expected; i++) {
-      const v = values[i];
+      out[i] = info.bigint ? BigInt(v) : v;
+    } else {
       if (typeof v !== "number") throw elementError(input.name, i, "number", v);
       out[i] = v;
     }
@@ -82,6 +78,9 @@ export function tensorToJson(tensor: Tensor): InferResponseOutput {
   let data: Array<number | boolean>;
   if (info.bool) data = Array.from(view as Uint8Array, (v) => v !== 0);
   else if (info.bigint) data = Array.from(view as BigInt64Array, (v) => Number(v));
-  else data = Array.from(view as Float32Array);
+  else if (info.half) {
+    const halves = new Float16Array(view.buffer, view.byteOffset, view.length);
+    data = Array.from(halves);
+  } else data = Array.from(view as Float32Array);
   return { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape, data };
 }

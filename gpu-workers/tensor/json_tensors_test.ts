@@ -144,3 +144,35 @@ Deno.test("missing data is a 400", () => {
   );
   assert.match(problem.detail, /'m'/);
 });
+
+Deno.test("FP16 round trip: numbers become IEEE half bit patterns and back", () => {
+  const t = tensorFromJson(input({ datatype: "FP16", shape: [4], data: [1, -2, 0.5, 65504] }));
+  // IEEE 754 binary16: 1.0 = 0x3C00, -2.0 = 0xC000, 0.5 = 0x3800, 65504 (max) = 0x7BFF.
+  assert.deepEqual(Array.from(new Uint16Array(t.bytes.slice().buffer)), [
+    0x3c00,
+    0xc000,
+    0x3800,
+    0x7bff,
+  ]);
+  assert.deepEqual(tensorToJson(t).data, [1, -2, 0.5, 65504]);
+});
+
+Deno.test("integer inputs out of their type's range or fractional are refused, not wrapped", () => {
+  problemFrom(
+    () => tensorFromJson(input({ datatype: "UINT8", shape: [1], data: [300] })),
+    400,
+    "invalid_tensor_element",
+  );
+  problemFrom(
+    () => tensorFromJson(input({ datatype: "INT32", shape: [1], data: [1.5] })),
+    400,
+    "invalid_tensor_element",
+  );
+  problemFrom(
+    () => tensorFromJson(input({ datatype: "INT8", shape: [1], data: [-129] })),
+    400,
+    "invalid_tensor_element",
+  );
+  const edge = tensorFromJson(input({ datatype: "INT8", shape: [2], data: [-128, 127] }));
+  assert.deepEqual(Array.from(new Int8Array(edge.bytes.slice().buffer)), [-128, 127]);
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ModelConfig, type ModelConfigInput } from "../../shared/contracts/model_config.ts";
-import { ProblemError } from "../../shared/http/problem.ts";
+import { problemFrom } from "../testing/assert_problem.ts";
 import { placeInstances, type SlotInfo } from "./placement.ts";
 
 const config = (input: ModelConfigInput) => ModelConfig.parse(input);
@@ -11,18 +11,6 @@ const TWO_GPUS: SlotInfo[] = [
   { id: "gpu1", kind: "gpu", gpu: 1 },
   { id: "cpu", kind: "cpu" },
 ];
-
-function problemFrom(fn: () => unknown, status: number, code: string): ProblemError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
-    assert.equal(err.status, status);
-    assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail("expected a ProblemError to be thrown");
-}
 
 Deno.test("a gpu group on a pool without GPUs lands on the cpu slot, still preferring cuda", () => {
   const placements = placeInstances(

@@ -1,20 +1,8 @@
 import assert from "node:assert/strict";
 import type { Datatype } from "../../shared/contracts/oip.ts";
-import { ProblemError } from "../../shared/http/problem.ts";
+import { problemFrom } from "../testing/assert_problem.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { type ModelSignature, validateRequest } from "./request_validation.ts";
-
-function problemFrom(fn: () => unknown, status: number, code: string): ProblemError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
-    assert.equal(err.status, status);
-    assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail("expected a ProblemError to be thrown");
-}
 
 /** A model taking `image` FP32 [-1, 3] and `mask` INT64 [-1, 2], batches of up to 4 rows. */
 const MODEL: ModelSignature = {

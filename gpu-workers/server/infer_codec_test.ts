@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
 import type { InferRequest } from "../../shared/contracts/oip.ts";
-import { ProblemError } from "../../shared/http/problem.ts";
+import { problemFrom } from "../testing/assert_problem.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { decodeInferRequest, encodeInferResponse } from "./infer_codec.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function problemFrom(fn: () => unknown, status: number, code: string): ProblemError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
-    assert.equal(err.status, status);
-    assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail("expected a ProblemError to be thrown");
-}
 
 const json = (value: unknown) => encoder.encode(JSON.stringify(value));
 

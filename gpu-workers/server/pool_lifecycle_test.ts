@@ -45,7 +45,10 @@ async function load(
   return { versions, failures };
 }
 
-Deno.test("lifecycle: a worker killed with SIGKILL is restarted and no request fails", async () => {
+/** A pool over a fresh one-model repository, torn down (workers and files) afterwards. */
+async function withPool(
+  fn: (server: Awaited<ReturnType<typeof startPoolServer>>, repo: string) => Promise<void>,
+) {
   const repo = await createFixtureRepository([{
     name: "small",
     config: CONFIG,
@@ -53,6 +56,15 @@ Deno.test("lifecycle: a worker killed with SIGKILL is restarted and no request f
   }]);
   const server = await startPoolServer({ repository: repo, gpus: [] });
   try {
+    await fn(server, repo);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(repo, { recursive: true });
+  }
+}
+
+Deno.test("lifecycle: a worker killed with SIGKILL is restarted and no request fails", async () => {
+  await withPool(async (server) => {
     const client = createOipClient(server.url);
     const [worker] = server.pool.workers();
     let release!: () => void;
@@ -74,20 +86,11 @@ Deno.test("lifecycle: a worker killed with SIGKILL is restarted and no request f
     assert.notEqual(server.pool.workers()[0].pid, worker.pid);
     assert.match(await client.metrics(), /nv_worker_restarts\{worker="cpu0"\} 1/);
     assert.equal((await client.modelMetadata("small")).parameters?.execution_provider, "cpu");
-  } finally {
-    await server.shutdown();
-    await Deno.remove(repo, { recursive: true });
-  }
+  });
 });
 
 Deno.test("lifecycle: hot swap to a new version under concurrent requests, zero failures", async () => {
-  const repo = await createFixtureRepository([{
-    name: "small",
-    config: CONFIG,
-    versions: [SMALL],
-  }]);
-  const server = await startPoolServer({ repository: repo, gpus: [] });
-  try {
+  await withPool(async (server, repo) => {
     const client = createOipClient(server.url);
     let release!: () => void;
     const stop = new Promise<void>((r) => (release = r));
@@ -113,20 +116,11 @@ Deno.test("lifecycle: hot swap to a new version under concurrent requests, zero 
       state: "READY",
       reason: "",
     }]);
-  } finally {
-    await server.shutdown();
-    await Deno.remove(repo, { recursive: true });
-  }
+  });
 });
 
 Deno.test("lifecycle: a broken model file is refused with 422 and the old version keeps serving", async () => {
-  const repo = await createFixtureRepository([{
-    name: "small",
-    config: CONFIG,
-    versions: [SMALL],
-  }]);
-  const server = await startPoolServer({ repository: repo, gpus: [] });
-  try {
+  await withPool(async (server, repo) => {
     const client = createOipClient(server.url);
     const pid = server.pool.workers()[0].pid;
     const x = inputRows(1, 16);
@@ -157,20 +151,11 @@ Deno.test("lifecycle: a broken model file is refused with 422 and the old versio
     );
     assert.equal(server.pool.workers()[0].pid, pid, "the worker did not crash");
     assert.doesNotMatch(await client.metrics(), /nv_worker_restarts\{/);
-  } finally {
-    await server.shutdown();
-    await Deno.remove(repo, { recursive: true });
-  }
+  });
 });
 
 Deno.test("lifecycle: unload drains then frees the model; load brings it back; index reports states", async () => {
-  const repo = await createFixtureRepository([{
-    name: "small",
-    config: CONFIG,
-    versions: [SMALL],
-  }]);
-  const server = await startPoolServer({ repository: repo, gpus: [] });
-  try {
+  await withPool(async (server) => {
     const client = createOipClient(server.url);
     const x = inputRows(1, 16);
     const inflight = Array.from(
@@ -193,10 +178,7 @@ Deno.test("lifecycle: unload drains then frees the model; load brings it back; i
     assert.deepEqual(await client.repositoryIndex(true), []);
     await client.load("small");
     assert.equal(await client.modelReady("small"), true);
-  } finally {
-    await server.shutdown();
-    await Deno.remove(repo, { recursive: true });
-  }
+  });
 });
 
 Deno.test("lifecycle: drain answers queued requests, then stops the workers", async () => {

@@ -1,20 +1,8 @@
 import assert from "node:assert/strict";
-import { ProblemError } from "../../shared/http/problem.ts";
+import { problemFrom } from "../testing/assert_problem.ts";
 import { joinBinaryBody, sliceBinary, splitBinaryBody } from "./binary_tensors.ts";
 
 const encoder = new TextEncoder();
-
-function problemFrom(fn: () => unknown, status: number, code: string): ProblemError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
-    assert.equal(err.status, status);
-    assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail("expected a ProblemError to be thrown");
-}
 
 function body(headerText: string, binary: number[]): Uint8Array {
   const head = encoder.encode(headerText);

@@ -1,19 +1,7 @@
 import assert from "node:assert/strict";
 import type { InferRequestInput } from "../../shared/contracts/oip.ts";
-import { ProblemError } from "../../shared/http/problem.ts";
+import { problemFrom } from "../testing/assert_problem.ts";
 import { tensorFromJson, tensorToJson } from "./json_tensors.ts";
-
-function problemFrom(fn: () => unknown, status: number, code: string): ProblemError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
-    assert.equal(err.status, status);
-    assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail("expected a ProblemError to be thrown");
-}
 
 const input = (over: Partial<InferRequestInput>): InferRequestInput => ({
   name: "x",

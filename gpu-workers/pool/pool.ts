@@ -104,6 +104,8 @@ export class Pool {
   #closed = false;
   #keySeq = 0;
   #slotWaiters: Array<() => void> = [];
+  /** Versions swapped out or unloaded whose queues are still draining. */
+  #retiring = new Set<ServedVersion>();
   #log: NonNullable<PoolOptions["log"]>;
 
   constructor(readonly options: PoolOptions) {
@@ -162,7 +164,13 @@ export class Pool {
   /** Loads (or reloads) a model from the repository; the old versions serve until the new are ready. */
   load(name: string, configOverride?: string): Promise<void> {
     const entry = this.#entry(name);
-    const run = entry.chain.then(() => this.#load(entry, configOverride));
+    const run = entry.chain.then(() => this.#load(entry, configOverride)).catch((e) => {
+      // A name that is not in the repository leaves no trace in the index.
+      if ((e as { status?: number }).status === 404 && entry.versions.size === 0) {
+        this.#models.delete(name);
+      }
+      throw e;
+    });
     entry.chain = run.catch(() => undefined);
     return run;
   }
@@ -232,8 +240,7 @@ export class Pool {
   }
 
   isReady(name: string, version?: string): boolean {
-    const entry = this.#servingEntry(name);
-    this.#version(entry, version);
+    this.assertServing(name, version);
     return !this.#draining;
   }
 
@@ -288,7 +295,10 @@ export class Pool {
   /** Stops taking requests, lets queued ones finish (up to `timeoutMs`), then stops the workers. */
   async drain(timeoutMs = 10_000): Promise<void> {
     this.#draining = true;
-    const versions = [...this.#models.values()].flatMap((e) => [...e.versions.values()]);
+    const versions = [
+      ...[...this.#models.values()].flatMap((e) => [...e.versions.values()]),
+      ...this.#retiring,
+    ];
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       Promise.all(versions.map((v) => v.batcher.idle())),
@@ -447,6 +457,21 @@ export class Pool {
         d.instances,
       );
     }
+    const placed = done.map((d) => ({ slot: d.slot, instances: d.instances }));
+    const batching = config.dynamic_batching;
+    const batcher = new DynamicBatcher<Job, Tensor[]>({
+      batching: batching !== undefined && config.max_batch_size > 0,
+      maxBatchRows: config.max_batch_size,
+      maxQueueDelayUs: batching?.max_queue_delay_us ?? 0,
+      preferredBatchRows: batching?.preferred_batch_size,
+      maxQueueSize: batching?.max_queue_size,
+      capacity: () =>
+        placed.reduce(
+          (n, p) => n + (p.slot.live && p.slot.loads.has(key) ? p.instances * PIPELINE_DEPTH : 0),
+          0,
+        ),
+      execute: (jobs) => this.#execute(served, jobs),
+    });
     const served: ServedVersion = {
       name,
       version,
@@ -454,25 +479,11 @@ export class Pool {
       config,
       inputs,
       outputs,
-      placements: done.map((d) => ({ slot: d.slot, instances: d.instances })),
+      placements: placed,
       provider,
       fallbacks,
-      batcher: undefined as unknown as DynamicBatcher<Job, Tensor[]>,
+      batcher,
     };
-    const batching = config.dynamic_batching;
-    served.batcher = new DynamicBatcher<Job, Tensor[]>({
-      batching: batching !== undefined && config.max_batch_size > 0,
-      maxBatchRows: config.max_batch_size,
-      maxQueueDelayUs: batching?.max_queue_delay_us ?? 0,
-      preferredBatchRows: batching?.preferred_batch_size,
-      maxQueueSize: batching?.max_queue_size,
-      capacity: () =>
-        served.placements.reduce(
-          (n, p) => n + (p.slot.live && p.slot.loads.has(key) ? p.instances * PIPELINE_DEPTH : 0),
-          0,
-        ),
-      execute: (jobs) => this.#execute(served, jobs),
-    });
     return served;
   }
 
@@ -502,7 +513,9 @@ export class Pool {
 
   /** Takes a version out of service once its queue is empty, then frees its sessions. */
   async #retire(served: ServedVersion) {
+    this.#retiring.add(served);
     await served.batcher.idle();
+    this.#retiring.delete(served);
     for (const p of served.placements) {
       await this.#unloadFromSlot(p.slot, served.key);
       this.metrics.modelInstances.remove({
@@ -535,7 +548,13 @@ export class Pool {
             1,
           );
         }
-        await new Promise<void>((resolve) => this.#slotWaiters.push(resolve));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, deadline - performance.now()));
+          this.#slotWaiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
         continue;
       }
       try {
@@ -603,9 +622,20 @@ export class Pool {
     });
     slot.process = process;
     process.exited.then((status) => this.#onExit(slot, process, status));
-    // Replay what this worker held before it died.
-    for (const command of slot.loads.values()) {
-      await process.request(command);
+    // Replay what this worker held before it died. A model that no longer loads (its file was
+    // replaced by a broken one, say) is dropped from this worker rather than blocking the rest.
+    for (const [key, command] of slot.loads) {
+      try {
+        await process.request(command);
+      } catch (e) {
+        if (!(e instanceof WorkerReplyError)) throw e;
+        slot.loads.delete(key);
+        this.#log("error", "model failed to reload after a worker restart", {
+          worker: slot.id,
+          key,
+          error: e.message,
+        });
+      }
     }
     slot.live = true;
     for (const resolve of this.#slotWaiters.splice(0)) resolve();

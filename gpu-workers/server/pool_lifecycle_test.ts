@@ -12,6 +12,8 @@ import {
   writeVersion,
 } from "../testing/fixture_repository.ts";
 import { startPoolServer } from "./pool_server.ts";
+import { createGraphBuilder } from "../../shared/onnx/graph_builder.ts";
+import { encodeModel } from "../../shared/onnx/model_io.ts";
 
 const CONFIG = { max_batch_size: 8, dynamic_batching: { max_queue_delay_us: 500 } };
 
@@ -202,4 +204,24 @@ Deno.test("lifecycle: drain answers queued requests, then stops the workers", as
   // The worker process is gone.
   assert.throws(() => Deno.kill(pid, "SIGCONT"));
   await Deno.remove(repo, { recursive: true });
+});
+
+Deno.test("lifecycle: a model whose batch dimension is fixed is refused for batching (422)", async () => {
+  await withPool(async (server, repo) => {
+    const client = createOipClient(server.url);
+    const b = createGraphBuilder("fixed");
+    b.output(b.relu(b.input("input", "float32", [1, 16])), "probabilities", "float32", [1, 16]);
+    await writeVersion(repo, "small", 2, encodeModel(b.build()));
+    await assert.rejects(
+      client.load("small"),
+      (e: unknown) =>
+        e instanceof OipError && e.status === 422 &&
+        e.problem.code === "batch_dimension_not_dynamic",
+    );
+    // Served as-is with max_batch_size 0, the same file loads.
+    await client.load("small", { max_batch_size: 0 });
+    const meta = await client.modelMetadata("small");
+    assert.deepEqual(meta.versions, ["2"]);
+    assert.deepEqual(meta.inputs[0].shape, [1, 16]);
+  });
 });

@@ -4,21 +4,13 @@
  */
 import { INFERENCE_HEADER_CONTENT_LENGTH } from "../shared/contracts/oip.ts";
 import { joinBinaryBody } from "../gpu-workers/tensor/binary_tensors.ts";
+import { sampleRow, type TensorEncoding } from "./scenario_matrix.ts";
 
-export type TensorEncoding = "binary" | "json";
+export type { TensorEncoding };
 
 export interface InferBody {
   headers: Record<string, string>;
   body: Uint8Array;
-}
-
-/** A deterministic row of `width` values in [-1, 1), like normalised pixels. */
-export function sampleRow(width: number, seed = 1): Float32Array {
-  let state = seed >>> 0;
-  return Float32Array.from({ length: width }, () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 31 - 1;
-  });
 }
 
 /** One request of `rows` rows for a model with input "input" of `width` FP32 columns. */

@@ -13,7 +13,8 @@ import { encodeModel } from "../../shared/onnx/model_io.ts";
 import { DEMO_CONFIGS } from "../repository/demo_repository.ts";
 import { createFixtureRepository } from "../testing/fixture_repository.ts";
 import { runLoad } from "../../loadtests/http_load.ts";
-import { inferBody, type TensorEncoding } from "../../loadtests/oip_scenarios.ts";
+import { inferBody } from "../../loadtests/oip_scenarios.ts";
+import { WORKER_SCENARIOS } from "../../loadtests/scenario_matrix.ts";
 import { measureRawOrt, type RawResult } from "./raw_ort.ts";
 import { startPoolProcess } from "./pool_process.ts";
 import { childPids, cpuSeconds } from "./cpu_usage.ts";
@@ -29,8 +30,7 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const durationMs = Number(values["duration-ms"]);
-const CONCURRENCY = [1, 16, 64];
-const ENCODINGS: TensorEncoding[] = ["binary", "json"];
+const { concurrency: CONCURRENCY, encodings: ENCODINGS } = WORKER_SCENARIOS;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const progress = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
 

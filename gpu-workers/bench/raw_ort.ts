@@ -2,7 +2,7 @@
 import type { ExecutionProvider } from "../../shared/contracts/model_config.ts";
 import * as ort from "onnxruntime-node";
 import { createSessionWithFallback } from "../worker/session_factory.ts";
-import { sampleRow } from "../../loadtests/oip_scenarios.ts";
+import { sampleRow } from "../../loadtests/scenario_matrix.ts";
 
 export interface RawResult {
   batch: number;

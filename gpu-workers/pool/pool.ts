@@ -11,7 +11,12 @@ import type {
   TensorMetadata,
 } from "../../shared/contracts/oip.ts";
 import type { ExecutionProvider, ModelConfig } from "../../shared/contracts/model_config.ts";
-import { notFound, serviceUnavailable, unprocessable } from "../../shared/http/problem.ts";
+import {
+  notFound,
+  ProblemError,
+  serviceUnavailable,
+  unprocessable,
+} from "../../shared/http/problem.ts";
 import { DynamicBatcher } from "../batcher/dynamic_batcher.ts";
 import type { LoadCommand, LoadedReply, ProviderAttempt } from "../ipc/messages.ts";
 import { splitPayload } from "../ipc/frames.ts";
@@ -594,6 +599,14 @@ export class Pool {
       } catch (e) {
         // Inference is idempotent: a batch lost with its worker runs again elsewhere or after restart.
         if (e instanceof WorkerGoneError) continue;
+        if (e instanceof WorkerReplyError) {
+          // Inputs were validated against the model's signature: a run that still fails is ours.
+          throw new ProblemError({
+            status: 500,
+            code: "inference_failed",
+            detail: `${served.name} v${served.version} failed to run: ${e.message}`,
+          });
+        }
         throw e;
       }
     }

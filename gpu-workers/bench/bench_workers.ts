@@ -18,7 +18,8 @@ import { WORKER_SCENARIOS } from "../../loadtests/scenario_matrix.ts";
 import { measureRawOrt, type RawResult } from "./raw_ort.ts";
 import { startPoolProcess } from "./pool_process.ts";
 import { childPids, cpuSeconds } from "./cpu_usage.ts";
-import { type BenchReport, type PoolCell, renderReport, writeReportSection } from "./report.ts";
+import { type BenchReport, type PoolCell, renderReport } from "./report.ts";
+import { writeReportSection } from "../../shared/eval/report_section.ts";
 
 const { values } = parseArgs({
   options: {
@@ -151,6 +152,7 @@ if (!values["no-write"]) {
   await writeReportSection(
     join(new URL("../../docs/benchmarks.md", import.meta.url).pathname),
     "workers",
+    "Worker pool (`npx deno task bench:workers`)",
     markdown,
   );
 }

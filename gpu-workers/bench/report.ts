@@ -139,23 +139,3 @@ export function renderReport(report: BenchReport): string {
   ];
   return lines.join("\n");
 }
-
-/** Replaces (or appends) the section between `<!-- bench:KEY -->` markers, leaving the rest. */
-export async function writeReportSection(path: string, key: string, body: string): Promise<void> {
-  const start = `<!-- bench:${key} -->`;
-  const end = `<!-- /bench:${key} -->`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch {
-    text =
-      "# Benchmarks\n\nEach section is written by the command it names; edit the prose around the markers only.\n";
-  }
-  const block = `${start}\n${body}\n${end}`;
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  text = from >= 0 && to > from
-    ? text.slice(0, from) + block + text.slice(to + end.length)
-    : `${text.trimEnd()}\n\n## Worker pool (\`deno task bench:workers\`)\n\n${block}\n`;
-  await Deno.writeTextFile(path, text);
-}

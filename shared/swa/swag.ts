@@ -149,3 +149,24 @@ export function swagParametersToModel(state: SwagState, flat: ArrayLike<number>)
   }
   return withTensors(state.latest.model, tensors);
 }
+
+/**
+ * MultiSWAG (Wilson & Izmailov 2020): an equal mixture of independent SWAG posteriors (one per
+ * training run). Yields `samplesPerPosterior` draws from each, posterior by posterior; averaging
+ * the predictions of all draws gives the mixture's Bayesian model average.
+ */
+export function* sampleMultiSwag(
+  posteriors: readonly SwagState[],
+  { samplesPerPosterior, ...options }: SampleOptions & { samplesPerPosterior: number },
+): Generator<{ posterior: number; parameters: Float64Array }> {
+  if (posteriors.length === 0) {
+    throw unprocessable("empty_mixture", "MultiSWAG needs at least one posterior");
+  }
+  for (const [posterior, state] of posteriors.entries()) {
+    for (let s = 0; s < samplesPerPosterior; s++) {
+      // Distinct, reproducible streams per (posterior, sample).
+      const seed = (options.seed + posterior * 1_000_003 + s) >>> 0;
+      yield { posterior, parameters: sampleSwag(state, { ...options, seed }) };
+    }
+  }
+}

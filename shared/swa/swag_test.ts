@@ -6,6 +6,7 @@ import { readCheckpoint } from "./checkpoint.ts";
 import {
   collectSwag,
   createSwag,
+  sampleMultiSwag,
   sampleSwag,
   swagParametersToModel,
   swagVariance,
@@ -113,4 +114,27 @@ Deno.test("a SWAG sample becomes a model with the sampled weights", () => {
   const b = getInitializer(model, "b").data as Float32Array;
   assert.deepEqual(Array.from(w), Array.from(sample.slice(0, 4), Math.fround));
   assert.deepEqual(Array.from(b), Array.from(sample.slice(4), Math.fround));
+});
+
+Deno.test("MultiSWAG draws the same number of samples from each posterior, reproducibly", () => {
+  const a = collectAll(3);
+  const b = THETAS.slice().reverse().reduce(
+    (s, t) => collectSwag(s, readCheckpoint(tiny(t.map((v) => v + 1)))),
+    createSwag({ maxRows: 3 }),
+  );
+  const draws = [
+    ...sampleMultiSwag([a, b], { samplesPerPosterior: 4, scale: 0.5, cov: true, seed: 9 }),
+  ];
+  assert.deepEqual(draws.map((d) => d.posterior), [0, 0, 0, 0, 1, 1, 1, 1]);
+  // Posterior 1 is centred about one unit higher (every θ shifted by 1).
+  const meanOf = (p: number) =>
+    draws.filter((d) => d.posterior === p).reduce((s, d) => s + d.parameters[0], 0) / 4;
+  assert.ok(meanOf(1) - meanOf(0) > 0.5);
+  const again = [
+    ...sampleMultiSwag([a, b], { samplesPerPosterior: 4, scale: 0.5, cov: true, seed: 9 }),
+  ];
+  assert.deepEqual(again, draws);
+  assert.throws(
+    () => [...sampleMultiSwag([], { samplesPerPosterior: 1, scale: 1, cov: false, seed: 1 })],
+  );
 });

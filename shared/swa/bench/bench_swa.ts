@@ -21,7 +21,13 @@ import { encodeModel } from "../../onnx/model_io.ts";
 import type { onnx } from "../../onnx/proto.ts";
 import { averageToModel, createAverage, updateAverage } from "../averaging.ts";
 import { type Checkpoint, readCheckpoint } from "../checkpoint.ts";
-import { collectSwag, createSwag, sampleSwag, swagParametersToModel } from "../swag.ts";
+import {
+  collectSwag,
+  createSwag,
+  sampleMultiSwag,
+  swagParametersToModel,
+  type SwagState,
+} from "../swag.ts";
 import { updateBn } from "../update_bn.ts";
 import {
   digitsLabels,
@@ -52,30 +58,35 @@ const metricsOf = (p: Float64Array) => classificationMetrics(p, testLabels, 10, 
 const checkpointsOf = (model: ModelFixture, run: number): Checkpoint[] =>
   model.runs[run].checkpoints.map((c) => readCheckpoint(readFixture(c.file), { source: c.file }));
 
-async function swagPredictions(
-  model: ModelFixture,
-  run: number,
-  seed: number,
-): Promise<Float64Array> {
+function swagPosterior(model: ModelFixture, run: number) {
   const checkpoints = checkpointsOf(model, run);
   // K = every SWA-phase checkpoint (the paper keeps 20 of many more epochs).
-  const state = checkpoints.reduce(
+  return checkpoints.reduce(
     (s, c) => collectSwag(s, c),
     createSwag({ maxRows: checkpoints.length }),
   );
+}
+
+/** Bayesian model average over SWAG draws, each BN-recalibrated before it predicts. */
+async function predictFromDraws(model: ModelFixture, posteriors: SwagState[], seed: number) {
   let sum: Float64Array | undefined;
-  for (let s = 0; s < SAMPLES; s++) {
-    const sampled = swagParametersToModel(
-      state,
-      sampleSwag(state, { scale: SCALE, cov: true, seed: seed + s }),
-    );
+  let count = 0;
+  const draws = sampleMultiSwag(posteriors, {
+    samplesPerPosterior: SAMPLES,
+    scale: SCALE,
+    cov: true,
+    seed,
+  });
+  for (const { posterior, parameters } of draws) {
+    const sampled = swagParametersToModel(posteriors[posterior], parameters);
     const recalibrated = await updateBn(sampled, calibration, rowShape(model), {
       batchSize: model.update_bn_batch_size,
     });
     const p = await predictProbabilities(recalibrated, testRows, rowShape(model));
     sum = sum ? sum.map((v, i) => v + p[i]) : p;
+    count++;
   }
-  return sum!.map((v) => v / SAMPLES);
+  return sum!.map((v) => v / count);
 }
 
 interface QualityRow {
@@ -114,22 +125,19 @@ for (const [name, model] of Object.entries(manifest.models)) {
     metrics: metricsOf(await predictProbabilities(swa, testRows, shape)),
     torch: model.expected.test_metrics.swa_update_bn,
   });
-  const swag0 = await swagPredictions(model, 0, 1000);
+  const posteriors = model.runs.map((_, run) => swagPosterior(model, run));
+  const swag = await predictFromDraws(model, posteriors.slice(0, 1), 1000);
   quality.push({
     model: name,
     method: `SWAG (scale ${SCALE}, S = ${SAMPLES})`,
-    metrics: metricsOf(swag0),
+    metrics: metricsOf(swag),
   });
-  if (model.runs.length >= 3) {
-    const mixture = [swag0];
-    for (let run = 1; run < model.runs.length; run++) {
-      mixture.push(await swagPredictions(model, run, 1000 + 100 * run));
-    }
-    const p = mixture[0].map((_, i) => mixture.reduce((s, m) => s + m[i], 0) / mixture.length);
+  if (posteriors.length >= 3) {
+    const mixture = await predictFromDraws(model, posteriors, 1000);
     quality.push({
       model: name,
-      method: `MultiSWAG (${mixture.length} runs × S = ${SAMPLES})`,
-      metrics: metricsOf(p),
+      method: `MultiSWAG (${posteriors.length} runs × S = ${SAMPLES})`,
+      metrics: metricsOf(mixture),
     });
   }
 }

@@ -21,13 +21,8 @@ import { encodeModel } from "../../onnx/model_io.ts";
 import type { onnx } from "../../onnx/proto.ts";
 import { averageToModel, createAverage, updateAverage } from "../averaging.ts";
 import { type Checkpoint, readCheckpoint } from "../checkpoint.ts";
-import {
-  collectSwag,
-  createSwag,
-  sampleMultiSwag,
-  swagParametersToModel,
-  type SwagState,
-} from "../swag.ts";
+import { collectSwag, createSwag, type SwagState } from "../swag.ts";
+import { swagModels } from "../swag_models.ts";
 import { updateBn } from "../update_bn.ts";
 import {
   digitsLabels,
@@ -67,22 +62,21 @@ function swagPosterior(model: ModelFixture, run: number) {
   );
 }
 
-/** Bayesian model average over SWAG draws, each BN-recalibrated before it predicts. */
+/** Bayesian model average over BN-recalibrated SWAG draws. */
 async function predictFromDraws(model: ModelFixture, posteriors: SwagState[], seed: number) {
   let sum: Float64Array | undefined;
   let count = 0;
-  const draws = sampleMultiSwag(posteriors, {
+  const draws = swagModels(posteriors, {
     samplesPerPosterior: SAMPLES,
     scale: SCALE,
     cov: true,
     seed,
+    calibration,
+    rowShape: rowShape(model),
+    batchSize: model.update_bn_batch_size,
   });
-  for (const { posterior, parameters } of draws) {
-    const sampled = swagParametersToModel(posteriors[posterior], parameters);
-    const recalibrated = await updateBn(sampled, calibration, rowShape(model), {
-      batchSize: model.update_bn_batch_size,
-    });
-    const p = await predictProbabilities(recalibrated, testRows, rowShape(model));
+  for await (const { model: sampled } of draws) {
+    const p = await predictProbabilities(sampled, testRows, rowShape(model));
     sum = sum ? sum.map((v, i) => v + p[i]) : p;
     count++;
   }

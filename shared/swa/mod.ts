@@ -13,9 +13,9 @@
  */
 export { batchNormBuffers, type Checkpoint, readCheckpoint } from "./checkpoint.ts";
 export {
-  averageToModel,
   type AverageOptions,
   type AverageState,
+  averageToModel,
   createAverage,
   updateAverage,
   withTensors,
@@ -23,8 +23,8 @@ export {
 export {
   collectSwag,
   createSwag,
-  type SampleOptions,
   sampleMultiSwag,
+  type SampleOptions,
   sampleSwag,
   swagParametersToModel,
   type SwagState,

@@ -12,17 +12,8 @@ await tf.setBackend("cpu");
 
 export { tf };
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform [0, 1) generator: the repository's mulberry32. */
+export { mulberry32 as rng } from "../../onnx/prng.ts";
 
 /** |actual − expected| ≤ tol·max(1, |expected|) elementwise. */
 export function assertClose(

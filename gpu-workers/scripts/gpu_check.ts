@@ -1,0 +1,172 @@
+/**
+ * Proof of the CUDA path and a CPU-vs-CUDA benchmark, run on a GPU host by gpu_check.sh (which
+ * unpacks the bundle and points LD_LIBRARY_PATH at CUDA 13 / cuDNN 9 first):
+ *
+ *   deno run -A gpu-workers/scripts/gpu_check.ts --out DIR [--width 4096] [--duration-ms 3000]
+ *
+ * Starts the real worker pool with the host's GPUs, checks that both demo models report
+ * `parameters.execution_provider: cuda`, then serves one wide MLP twice (instance_group gpu with
+ * providers ["cuda"], and instance_group cpu) and measures both over HTTP at concurrency 1
+ * (batch 1) and 64 (dynamic batching), plus raw in-process ORT with each provider at batch 1 and
+ * 64. Everything lands in DIR/gpu_check.json; the exit code is 0 only if CUDA was really used.
+ * `--allow-cpu` runs the same steps on a host without a GPU (to test the script itself).
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { buildMlpClassifier, DEMO_MODELS } from "../../shared/onnx/demo_models.ts";
+import { encodeModel } from "../../shared/onnx/model_io.ts";
+import { createOipClient } from "../client/oip_client.ts";
+import { detectGpus } from "../pool/devices.ts";
+import { seedDemoRepository } from "../repository/demo_repository.ts";
+import { startPoolServer } from "../server/pool_server.ts";
+import { measureRawOrt } from "../bench/raw_ort.ts";
+import { runLoad } from "../../loadtests/http_load.ts";
+import { inferBody } from "../../loadtests/oip_scenarios.ts";
+import { writeVersion } from "../testing/fixture_repository.ts";
+
+const { values } = parseArgs({
+  options: {
+    out: { type: "string", default: "./out" },
+    width: { type: "string", default: "4096" },
+    "duration-ms": { type: "string", default: "3000" },
+    "allow-cpu": { type: "boolean", default: false },
+  },
+});
+const width = Number(values.width);
+const durationMs = Number(values["duration-ms"]);
+const log = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
+await Deno.mkdir(values.out, { recursive: true });
+
+async function gpuInventory(): Promise<string[]> {
+  try {
+    const out = await new Deno.Command("nvidia-smi", {
+      args: ["--query-gpu=index,name,driver_version,memory.total", "--format=csv,noheader"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return new TextDecoder().decode(out.stdout).split("\n").map((s) => s.trim()).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+const gpus = await detectGpus();
+const inventory = await gpuInventory();
+log(`GPUs: ${inventory.join(" | ") || "none"}`);
+if (gpus.length === 0 && !values["allow-cpu"]) {
+  log("no GPU detected (nvidia-smi); pass --allow-cpu to run the CPU path only");
+}
+
+// The demo models as the embedded default ships them, plus the wide benchmark model twice.
+const repository = await Deno.makeTempDir({ prefix: "edgeml-gpu-check-" });
+await seedDemoRepository(repository);
+const wide = encodeModel(
+  buildMlpClassifier({
+    name: "wide",
+    inputSize: width,
+    hiddenSizes: [width, width, width],
+    numClasses: 10,
+    seed: 7,
+  }),
+);
+const batching = { max_queue_delay_us: 100, max_queue_size: 4096 };
+const benchModels = {
+  // No CPU fallback on the GPU side: a CUDA failure must show, not hide behind the CPU.
+  cuda: {
+    instance_group: [{ kind: "gpu", count: 1 }],
+    execution_providers: values["allow-cpu"] ? ["cuda", "cpu"] : ["cuda"],
+  },
+  cpu: { instance_group: [{ kind: "cpu", count: 1 }], execution_providers: ["cpu"] },
+};
+for (const [provider, placement] of Object.entries(benchModels)) {
+  const name = `wide_${provider}`;
+  await Deno.mkdir(join(repository, name), { recursive: true });
+  await Deno.writeTextFile(
+    join(repository, name, "config.json"),
+    JSON.stringify({ max_batch_size: 64, dynamic_batching: batching, ...placement }),
+  );
+  await writeVersion(repository, name, 1, wide);
+}
+
+const server = await startPoolServer({ repository, gpus });
+const client = createOipClient(server.url);
+const report: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  host: { gpus: inventory, cpuCores: navigator.hardwareConcurrency, deno: Deno.version.deno },
+  widthOfBenchModel: width,
+};
+try {
+  const index = await client.repositoryIndex();
+  report.repository = index;
+  const demo = [];
+  for (const spec of DEMO_MODELS) {
+    const meta = await client.modelMetadata(spec.name).catch((e) => ({ error: String(e) }));
+    demo.push({
+      model: spec.name,
+      execution_provider: "parameters" in meta ? meta.parameters?.execution_provider : undefined,
+      fallback: "parameters" in meta ? meta.parameters?.execution_provider_fallback : undefined,
+      workers: "parameters" in meta ? meta.parameters?.workers : undefined,
+      error: "error" in meta ? meta.error : undefined,
+    });
+  }
+  report.demoModels = demo;
+  log(`demo models: ${JSON.stringify(demo)}`);
+
+  const bench = [];
+  for (const provider of ["cuda", "cpu"] as const) {
+    const model = `wide_${provider}`;
+    const meta = await client.modelMetadata(model).catch(() => undefined);
+    if (!meta) {
+      bench.push({ provider, error: `model ${model} did not load (see repository index)` });
+      continue;
+    }
+    const { headers, body } = inferBody("binary", width);
+    for (const connections of [1, 64]) {
+      log(`pool ${model} c=${connections}`);
+      const result = await runLoad({
+        url: `${server.url}/v2/models/${model}/infer`,
+        headers,
+        body,
+        connections,
+        durationMs,
+      });
+      bench.push({
+        provider,
+        execution_provider: meta.parameters?.execution_provider,
+        connections,
+        batching: connections > 1 ? "dynamic (max 64)" : "batch 1",
+        ...result,
+      });
+    }
+  }
+  report.pool = bench;
+  const raw = [];
+  for (const provider of ["cuda", "cpu"] as const) {
+    if (provider === "cuda" && gpus.length === 0) continue;
+    log(`raw ORT ${provider}`);
+    raw.push(...await measureRawOrt(wide, width, [1, 64], durationMs, [provider]));
+  }
+  report.raw = raw;
+} finally {
+  await server.shutdown();
+  await Deno.remove(repository, { recursive: true });
+}
+
+const demoOnCuda = (report.demoModels as { execution_provider?: string }[]).every((d) =>
+  d.execution_provider === "cuda"
+);
+const benchOnCuda = (report.pool as { provider: string; execution_provider?: string }[])
+  .filter((p) => p.provider === "cuda").every((p) => p.execution_provider === "cuda");
+report.ok = gpus.length > 0 && demoOnCuda && benchOnCuda;
+await Deno.writeTextFile(
+  join(values.out, "gpu_check.json"),
+  JSON.stringify(report, null, 2) + "\n",
+);
+console.log(
+  JSON.stringify(
+    { ok: report.ok, demoModels: report.demoModels, pool: report.pool, raw: report.raw },
+    null,
+    2,
+  ),
+);
+Deno.exit(report.ok || values["allow-cpu"] ? 0 : 1);

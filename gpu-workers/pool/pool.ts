@@ -59,6 +59,11 @@ interface Slot extends SlotInfo {
   loads: Map<string, Omit<LoadCommand, "id">>;
 }
 
+/** A slot takes batches of `key`: its worker is up, its pipe intact, the model loaded. */
+function serves(slot: Slot, key: string): boolean {
+  return slot.live && slot.process !== undefined && !slot.process.gone && slot.loads.has(key);
+}
+
 interface Job {
   tensors: Tensor[];
   rows: number;
@@ -472,7 +477,7 @@ export class Pool {
       maxQueueSize: batching?.max_queue_size,
       capacity: () =>
         placed.reduce(
-          (n, p) => n + (p.slot.live && p.slot.loads.has(key) ? p.instances * PIPELINE_DEPTH : 0),
+          (n, p) => n + (serves(p.slot, key) ? p.instances * PIPELINE_DEPTH : 0),
           0,
         ),
       execute: (jobs) => this.#execute(served, jobs),
@@ -598,6 +603,7 @@ export class Pool {
         });
       } catch (e) {
         // Inference is idempotent: a batch lost with its worker runs again elsewhere or after restart.
+        // The slot is skipped until its restart completes (#leastLoaded checks `gone`).
         if (e instanceof WorkerGoneError) continue;
         if (e instanceof WorkerReplyError) {
           // Inputs were validated against the model's signature: a run that still fails is ours.
@@ -617,8 +623,8 @@ export class Pool {
     let bestLoad = Infinity;
     for (const p of served.placements) {
       const slot = p.slot;
-      if (!slot.live || !slot.process || !slot.loads.has(served.key)) continue;
-      const load = slot.process.inflight / p.instances;
+      if (!serves(slot, served.key)) continue;
+      const load = slot.process!.inflight / p.instances;
       if (load < bestLoad) {
         best = slot;
         bestLoad = load;

@@ -32,6 +32,8 @@ export interface WorkerProcess {
   readonly pid: number;
   /** Requests sent and not yet answered. */
   readonly inflight: number;
+  /** The process has exited or its pipe broke; it takes no more requests. */
+  readonly gone: boolean;
   readonly exited: Promise<Deno.CommandStatus>;
   request(command: WithoutId<ToWorker>, payload?: Uint8Array[]): Promise<Reply>;
   kill(signal?: Deno.Signal): void;
@@ -108,6 +110,9 @@ export async function spawnWorker(
     get inflight() {
       return pending.size;
     },
+    get gone() {
+      return gone;
+    },
     exited,
     request(command, payload = []) {
       if (gone) return Promise.reject(new WorkerGoneError(id));
@@ -115,8 +120,16 @@ export async function spawnWorker(
       return new Promise<Reply>((resolve, reject) => {
         pending.set(requestId, { resolve, reject });
         writer.write(encodeFrame({ ...command, id: requestId }, payload)).catch(() => {
+          // A broken pipe means the worker is gone even if its exit has not been reaped yet:
+          // refuse further requests at once (no retry can spin on it) and make sure it is dead.
+          gone = true;
           pending.delete(requestId);
           reject(new WorkerGoneError(id));
+          try {
+            child.kill("SIGKILL");
+          } catch {
+            // Already exited.
+          }
         });
       });
     },

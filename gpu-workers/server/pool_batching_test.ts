@@ -106,14 +106,19 @@ Deno.test("batching: a full queue answers 503 queue_full with Retry-After, the r
 Deno.test("batching: a request past its timeout is dropped before it runs", async () => {
   const x = inputRows(64, 1024);
   const inferencesBefore = await metric("nv_inference_count", "slow");
-  // Keep the only instance busy with several full batches…
+  // Keep the only instance busy with a queue of full batches…
   const busy = Array.from(
-    { length: 6 },
+    { length: 12 },
     () =>
       client.inferBinary("slow", [{ name: "input", datatype: "FP32", shape: [64, 1024], data: x }]),
   );
+  // …and wait until at least four of them wait behind the two in flight (under any CPU load)…
+  const deadline = Date.now() + 10_000;
+  while ((await metric("nv_inference_pending_request_count", "slow")) < 6) {
+    assert.ok(Date.now() < deadline, "the busy requests never queued up");
+    await new Promise((r) => setTimeout(r, 2));
+  }
   // …then ask for one row with a 1 ms queue timeout.
-  await new Promise((r) => setTimeout(r, 5));
   const timed = client.inferBinary("slow", [{
     name: "input",
     datatype: "FP32",
@@ -127,8 +132,8 @@ Deno.test("batching: a request past its timeout is dropped before it runs", asyn
     (e: unknown) => e instanceof OipError && e.status === 503 && e.problem.code === "queue_timeout",
   );
   await Promise.all(busy);
-  // Only the six busy batches ran: the dropped request never reached the model.
-  assert.equal((await metric("nv_inference_count", "slow")) - inferencesBefore, 6 * 64);
+  // Only the busy batches ran: the dropped request never reached the model.
+  assert.equal((await metric("nv_inference_count", "slow")) - inferencesBefore, 12 * 64);
   assert.match(
     await client.metrics(),
     /nv_inference_request_failure\{model="slow",version="1",reason="queue_timeout"\} 1/,

@@ -4,6 +4,7 @@
  * inputs (or outputs) that carry `parameters.binary_data_size`.
  */
 import { badRequest } from "../../shared/http/problem.ts";
+import { splitPayload } from "../ipc/frames.ts";
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -45,13 +46,7 @@ export function sliceBinary(binary: Uint8Array, sizes: readonly number[]): Uint8
       { expected: total, given: binary.byteLength },
     );
   }
-  const pieces: Uint8Array[] = [];
-  let offset = 0;
-  for (const size of sizes) {
-    pieces.push(binary.subarray(offset, offset + size));
-    offset += size;
-  }
-  return pieces;
+  return splitPayload(binary, sizes);
 }
 
 /** Builds a binary response body: JSON header then the given buffers back to back. */

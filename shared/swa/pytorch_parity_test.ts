@@ -13,8 +13,8 @@ import { SWALR } from "./swalr.ts";
 import { updateBn } from "./update_bn.ts";
 import {
   digitsRows,
+  fixtureCheckpoints,
   manifest,
-  type ModelFixture,
   readFixture,
   readFloats,
   rowShape,
@@ -28,12 +28,6 @@ function within(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: num
     worst = Math.max(worst, err);
   }
   assert.ok(worst <= rel, `${what}: worst relative error ${worst} > ${rel}`);
-}
-
-function checkpointsOf(model: ModelFixture): Checkpoint[] {
-  return model.runs[0].checkpoints.map((c) =>
-    readCheckpoint(readFixture(c.file), { source: c.file })
-  );
 }
 
 function average(checkpoints: Checkpoint[], options: AverageOptions) {
@@ -51,7 +45,7 @@ for (const [name, model] of Object.entries(manifest.models)) {
   const expected = (key: string) => model.expected.files[key].file;
 
   Deno.test(`parity ${name}: AveragedModel weights (equal, EMA, use_buffers) to 1e-6`, () => {
-    const checkpoints = checkpointsOf(model);
+    const checkpoints = fixtureCheckpoints(model);
     const cases: [string, AverageOptions][] = [
       ["averaged_equal", { strategy: "equal" }],
       ["averaged_ema", { strategy: "ema", decay: model.ema_decay }],
@@ -64,7 +58,7 @@ for (const [name, model] of Object.entries(manifest.models)) {
   });
 
   Deno.test(`parity ${name}: update_bn statistics to 1e-5, SWA test predictions to 1e-4`, async () => {
-    const swa = averageToModel(average(checkpointsOf(model), { strategy: "equal" }));
+    const swa = averageToModel(average(fixtureCheckpoints(model), { strategy: "equal" }));
     const calibration = digitsRows(manifest.data.calibration_indices);
     const ours = await updateBn(swa, calibration, rowShape(model), {
       batchSize: model.update_bn_batch_size,
@@ -86,7 +80,7 @@ for (const [name, model] of Object.entries(manifest.models)) {
   });
 
   Deno.test(`parity ${name}: SWAG moments and deviation matrix`, () => {
-    const state = checkpointsOf(model).reduce(
+    const state = fixtureCheckpoints(model).reduce(
       (s, c) => collectSwag(s, c),
       createSwag({ maxRows: model.swag_K }),
     );

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { unprocessable } from "../http/problem.ts";
 import { encodeModel } from "../onnx/model_io.ts";
-import { type AverageOptions, type AverageState, withTensors } from "./averaging.ts";
+import { type AverageOptions, type AverageState, averageToModel } from "./averaging.ts";
 import { readCheckpoint } from "./checkpoint.ts";
 import { swagParametersToModel, type SwagState } from "./swag.ts";
 
@@ -86,7 +86,7 @@ export async function saveAverage(dir: string, state: AverageState): Promise<voi
   }
   const meta: AverageMeta = { kind: "average", options: state.options, n: state.n };
   await commitGeneration(dir, {
-    "average.onnx": encodeModel(withTensors(state.latest.model, state.tensors)),
+    "average.onnx": encodeModel(averageToModel(state)),
     "state.json": encoder.encode(JSON.stringify(meta, null, 2) + "\n"),
   });
 }

@@ -20,16 +20,16 @@ import { buildMlpClassifier, DEMO_MODELS } from "../../onnx/demo_models.ts";
 import { encodeModel } from "../../onnx/model_io.ts";
 import type { onnx } from "../../onnx/proto.ts";
 import { averageToModel, createAverage, updateAverage } from "../averaging.ts";
-import { type Checkpoint, readCheckpoint } from "../checkpoint.ts";
+import { readCheckpoint } from "../checkpoint.ts";
 import { collectSwag, createSwag, type SwagState } from "../swag.ts";
 import { swagModels } from "../swag_models.ts";
 import { updateBn } from "../update_bn.ts";
 import {
   digitsLabels,
   digitsRows,
+  fixtureCheckpoints,
   manifest,
   type ModelFixture,
-  readFixture,
   rowShape,
 } from "../testing/fixtures.ts";
 import { predictProbabilities } from "./predict.ts";
@@ -50,11 +50,8 @@ const testLabels = digitsLabels(manifest.data.test_indices);
 const calibration = digitsRows(manifest.data.calibration_indices);
 const metricsOf = (p: Float64Array) => classificationMetrics(p, testLabels, 10, 15);
 
-const checkpointsOf = (model: ModelFixture, run: number): Checkpoint[] =>
-  model.runs[run].checkpoints.map((c) => readCheckpoint(readFixture(c.file), { source: c.file }));
-
 function swagPosterior(model: ModelFixture, run: number) {
-  const checkpoints = checkpointsOf(model, run);
+  const checkpoints = fixtureCheckpoints(model, run);
   // K = every SWA-phase checkpoint (the paper keeps 20 of many more epochs).
   return checkpoints.reduce(
     (s, c) => collectSwag(s, c),
@@ -94,7 +91,7 @@ const quality: QualityRow[] = [];
 for (const [name, model] of Object.entries(manifest.models)) {
   progress(`quality ${name}`);
   const shape = rowShape(model);
-  const run0 = checkpointsOf(model, 0);
+  const run0 = fixtureCheckpoints(model, 0);
   const last = run0[run0.length - 1];
   const lastInfo = model.runs[0].checkpoints.at(-1)! as unknown as {
     test: { accuracy: number; nll: number };
@@ -172,7 +169,7 @@ for (const [name, model] of Object.entries(manifest.models)) {
     rows.set(calibration.subarray(0, Math.min(calibration.length, rows.length - offset)), offset);
   }
   const swa = averageToModel(
-    checkpointsOf(model, 0).reduce(
+    fixtureCheckpoints(model, 0).reduce(
       (s, c) => updateAverage(s, c),
       createAverage({ strategy: "equal" }),
     ),

@@ -1,5 +1,6 @@
 /** Reads the PyTorch fixtures of `shared/swa/testdata` (written by tools/swa_fixtures). */
 import { join } from "node:path";
+import { type Checkpoint, readCheckpoint } from "../checkpoint.ts";
 
 export const TESTDATA = new URL("../testdata/", import.meta.url).pathname;
 
@@ -63,3 +64,10 @@ export function digitsLabels(indices: readonly number[]): Uint8Array {
 
 /** Per-row shape of a model's input (the dims after "batch"). */
 export const rowShape = (model: ModelFixture): number[] => model.input_shape.slice(1) as number[];
+
+/** The SWA-phase checkpoints of one training run, in epoch order. */
+export function fixtureCheckpoints(model: ModelFixture, run = 0): Checkpoint[] {
+  return model.runs[run].checkpoints.map((c) =>
+    readCheckpoint(readFixture(c.file), { source: c.file })
+  );
+}

@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
+import { DomainError, type DomainErrorKind } from "../errors/domain_error.ts";
 import { getRequestId } from "./request_id.ts";
 
 /** Extension members added to a problem body (RFC 9457 §3.2). */
@@ -122,16 +123,29 @@ export function invalidRequest(
   return badRequest("invalid_request", detail, { issues });
 }
 
+/** Options of {@link problemResponse}. */
+export interface ProblemRenderOptions {
+  /**
+   * Also write the detail as `error`, the one field KServe v2 / Triton clients read from an
+   * error body (Open Inference Protocol REST: `{ "error": "<message>" }`).
+   */
+  kserveErrorField?: boolean;
+}
+
 /**
  * Renders a problem as `application/problem+json`:
- * `{ type, title, status, code, detail, instance?, ...extra }`.
+ * `{ type, title, status, code, detail, instance?, error?, ...extra }`.
  *
  * @example
  * ```ts
  * return problemResponse(notFound("model_not_found", "no model 'x'"), c.get("requestId"));
  * ```
  */
-export function problemResponse(problem: ProblemError, instance?: string): Response {
+export function problemResponse(
+  problem: ProblemError,
+  instance?: string,
+  { kserveErrorField = false }: ProblemRenderOptions = {},
+): Response {
   const { status, code, title, detail } = problem;
   const core = {
     type: `https://edgeml.dev/problems/${code}`,
@@ -140,6 +154,7 @@ export function problemResponse(problem: ProblemError, instance?: string): Respo
     code,
     detail,
     instance,
+    error: kserveErrorField ? detail : undefined,
   };
   // core first for key order, again last so extension members cannot override it
   const body = { ...core, ...problem.extra, ...core };
@@ -149,9 +164,39 @@ export function problemResponse(problem: ProblemError, instance?: string): Respo
   });
 }
 
+/** The one place a domain error's kind becomes an HTTP status. */
+const KIND_STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+  failed: 500,
+};
+
+/** The problem a domain error becomes at the edge: its kind's status, its code and detail. */
+export function domainProblem(err: DomainError): ProblemError {
+  const retry = err.retryAfterSeconds;
+  return new ProblemError({
+    status: KIND_STATUS[err.kind],
+    code: err.code,
+    detail: err.detail,
+    extra: err.extra,
+    headers: retry === undefined
+      ? undefined
+      : { "Retry-After": String(Math.max(0, Math.ceil(retry))) },
+  });
+}
+
 /** Maps a known error to a problem; `undefined` means "unexpected" (→ 500). */
 function toProblem(err: Error): ProblemError | undefined {
   if (err instanceof ProblemError) return err;
+  if (err instanceof DomainError) return domainProblem(err);
   if (err instanceof z.core.$ZodError) return invalidRequest(err);
   if (err instanceof SyntaxError) {
     return badRequest("malformed_json", "Request body is not valid JSON");
@@ -169,19 +214,20 @@ function toProblem(err: Error): ProblemError | undefined {
   });
 }
 
-function respond(c: Context, problem: ProblemError): Response {
-  const res = problemResponse(problem, getRequestId(c));
+function respond(c: Context, problem: ProblemError, render: ProblemRenderOptions): Response {
+  const res = problemResponse(problem, getRequestId(c), render);
   return c.newResponse(res.body, res); // newResponse keeps headers already set, e.g. X-Request-Id
 }
 
 /** Options of {@link createProblemHandler}. */
-export interface ProblemHandlerOptions {
+export interface ProblemHandlerOptions extends ProblemRenderOptions {
   /** Called with errors that become a 500 `internal_error` (log them here). */
   onUnexpected?: (err: Error, c: Context) => void;
 }
 
 /**
- * Builds an `app.onError` handler: `ProblemError` → itself, `HTTPException` → its status,
+ * Builds an `app.onError` handler: `ProblemError` → itself, `DomainError` → its kind's status,
+ * `HTTPException` → its status,
  * zod error → 400 `invalid_request`, `SyntaxError` (from `c.req.json()`) → 400 `malformed_json`,
  * anything else → 500 `internal_error` without the message or stack. `instance` is the request id.
  *
@@ -191,7 +237,7 @@ export interface ProblemHandlerOptions {
  * ```
  */
 export function createProblemHandler(
-  { onUnexpected = (err) => console.error(err) }: ProblemHandlerOptions = {},
+  { onUnexpected = (err) => console.error(err), ...render }: ProblemHandlerOptions = {},
 ): ErrorHandler {
   return function problemHandler(err, c) {
     let problem = toProblem(err);
@@ -203,14 +249,20 @@ export function createProblemHandler(
         detail: "Unexpected error",
       });
     }
-    return respond(c, problem);
+    return respond(c, problem, render);
   };
 }
 
 /** `app.onError(problemHandler)`; unexpected errors are printed with `console.error`. */
 export const problemHandler: ErrorHandler = createProblemHandler();
 
+/** Builds an `app.notFound` handler answering 404 `route_not_found`. */
+export function createNotFoundHandler(render: ProblemRenderOptions = {}): NotFoundHandler {
+  return function notFoundHandler(c) {
+    const problem = notFound("route_not_found", `No route for ${c.req.method} ${c.req.path}`);
+    return respond(c, problem, render);
+  };
+}
+
 /** `app.notFound(notFoundHandler)`: 404 `route_not_found`. */
-export const notFoundHandler: NotFoundHandler = function notFoundHandler(c) {
-  return respond(c, notFound("route_not_found", `No route for ${c.req.method} ${c.req.path}`));
-};
+export const notFoundHandler: NotFoundHandler = createNotFoundHandler();

@@ -5,6 +5,7 @@ import * as z from "zod";
 import {
   badRequest,
   conflict,
+  createNotFoundHandler,
   createProblemHandler,
   notFound,
   notFoundHandler,
@@ -18,6 +19,7 @@ import {
   unsupportedMediaType,
 } from "./problem.ts";
 import { requestId } from "./request_id.ts";
+import { unavailable, unprocessable as unprocessableDomain } from "../errors/domain_error.ts";
 
 const PROBLEM = "application/problem+json";
 
@@ -162,4 +164,40 @@ Deno.test("a ProblemError renders as a problem even with Hono's default error ha
   assert.equal(res.status, 409);
   assert.equal(res.headers.get("content-type"), PROBLEM);
   assert.equal((await res.json()).code, "already_exists");
+});
+
+Deno.test("a domain error becomes its kind's status with its code, detail and Retry-After", async () => {
+  const app = new Hono();
+  app.onError(createProblemHandler());
+  app.get("/full", () => {
+    throw unavailable("queue_full", "the queue is full", { retryAfterSeconds: 0.3 });
+  });
+  app.get("/shape", () => {
+    throw unprocessableDomain("shape_mismatch", "fc.weight is [3, 4]", { extra: { at: "fc" } });
+  });
+  const full = await app.request("/full");
+  assert.equal(full.status, 503);
+  assert.equal(full.headers.get("retry-after"), "1");
+  assert.equal((await full.json()).code, "queue_full");
+  const shape = await app.request("/shape");
+  assert.equal(shape.status, 422);
+  const body = await shape.json();
+  assert.equal(body.detail, "fc.weight is [3, 4]");
+  assert.equal(body.at, "fc");
+  assert.equal("error" in body, false);
+});
+
+Deno.test("kserveErrorField adds the `error` string KServe clients read, 404s included", async () => {
+  const app = new Hono();
+  app.onError(createProblemHandler({ kserveErrorField: true }));
+  app.notFound(createNotFoundHandler({ kserveErrorField: true }));
+  app.get("/gone", () => {
+    throw notFound("model_not_found", "no model 'x'");
+  });
+  const gone = await app.request("/gone");
+  assert.equal((await gone.json()).error, "no model 'x'");
+  const missing = await app.request("/nope");
+  const body = await missing.json();
+  assert.equal(body.status, 404);
+  assert.equal(body.error, "No route for GET /nope");
 });

@@ -1,0 +1,5 @@
+/**
+ * Domain errors: what code below the edge throws instead of HTTP errors.
+ * @module
+ */
+export * from "./domain_error.ts";

@@ -1,16 +1,26 @@
 /**
- * The embedded default, one command: seeds the demo model repository under ./data, starts the
- * worker pool (CUDA when usable, CPU otherwise) with its OIP v2 API, and one gateway process in
- * front of it. Ctrl-C drains in-flight requests and stops everything.
+ * The embedded default, one command, one process: seeds the demo model repository under ./data,
+ * starts the worker pool (CUDA when usable, CPU otherwise) with its internal OIP v2 port, and
+ * serves the gateway in the same process, which calls the pool's app directly. Ctrl-C, or
+ * SIGINT / SIGTERM to any process of the launch chain (npx, deno task, this one), drains
+ * in-flight requests and stops everything; the pool's worker processes exit if this one dies.
  *
  * Environment: EDGEML_DATA_DIR (./data), EDGEML_HOST (127.0.0.1), EDGEML_GATEWAY_PORT (8000),
- * EDGEML_POOL_PORT (8001), EDGEML_GPUS ("0,1" or "none"; detected by default), EDGEML_LOG_LEVEL.
+ * EDGEML_POOL_PORT (8001), EDGEML_GPUS ("0,1" or "none"; detected by default),
+ * EDGEML_ADMIN_TOKEN (generated into <data>/admin_token when unset), EDGEML_KV and
+ * EDGEML_ARTIFACTS (<data>/kv.sqlite3 and <data>/artifacts; see shared/store/README.md),
+ * EDGEML_LOG_LEVEL.
  */
 import { join, resolve } from "node:path";
-import { createLogger, type LogLevel } from "./shared/http/logger.ts";
-import { seedDemoRepository } from "./gpu-workers/repository/demo_repository.ts";
-import { detectGpus } from "./gpu-workers/pool/devices.ts";
-import { startPoolServer } from "./gpu-workers/server/pool_server.ts";
+import { createLogger, type LogLevel } from "@edgeml/shared/http";
+import { openStores, tenantStores } from "@edgeml/shared/store";
+import { startPoolServer } from "@edgeml/gpu-workers";
+import { createOipClient } from "@edgeml/gpu-workers/client";
+import { detectGpus } from "@edgeml/gpu-workers/devices";
+import { seedDemoRepository } from "@edgeml/gpu-workers/repository";
+import { createGatewayApp, EDGE_SERVICES, inProcessUpstream } from "@edgeml/gateway";
+import { loadOrCreateAdminToken } from "./services/gateway/embedded/admin_token.ts";
+import { launcherChain, watchLauncherChain } from "./services/gateway/embedded/launcher_chain.ts";
 
 const env = (name: string, fallback: string) => Deno.env.get(name) ?? fallback;
 const logger = createLogger({
@@ -23,76 +33,77 @@ const gatewayPort = Number(env("EDGEML_GATEWAY_PORT", "8000"));
 const poolPort = Number(env("EDGEML_POOL_PORT", "8001"));
 const repository = join(dataDir, "models");
 
-await Deno.mkdir(join(dataDir, "artifacts"), { recursive: true });
+let stopping: Promise<never> | undefined;
+const stopHooks: Array<() => Promise<void>> = [];
+/** Stops what has started, newest first, then exits. Safe to call more than once. */
+function stop(reason: string, code = 0): Promise<never> {
+  stopping ??= (async () => {
+    logger.info("stopping: draining in-flight requests", { reason });
+    for (const hook of stopHooks.reverse()) await hook().catch(() => {});
+    Deno.exit(code);
+  })();
+  return stopping;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => stop(signal));
+}
+watchLauncherChain(launcherChain(), (pid) => stop(`launcher process ${pid} exited`));
+
+const stores = await openStores({
+  kv: Deno.env.get("EDGEML_KV") ?? join(dataDir, "kv.sqlite3"),
+  artifacts: Deno.env.get("EDGEML_ARTIFACTS") ?? join(dataDir, "artifacts"),
+});
+stopHooks.push(() => Promise.resolve(stores.kv.close()));
+const admin = await loadOrCreateAdminToken(dataDir, Deno.env.get("EDGEML_ADMIN_TOKEN"));
 const seeded = await seedDemoRepository(repository);
 if (seeded.length > 0) logger.info("seeded demo models", { repository, models: seeded });
 
 const gpus = await detectGpus();
-const pool = await startPoolServer({ repository, gpus, hostname, port: poolPort, logger });
+const pool = await startPoolServer({ repository, gpus, hostname, port: poolPort, logger })
+  .catch((err) => {
+    logger.error("the worker pool could not start", { error: String(err), port: poolPort });
+    return stop("pool start failed", 1);
+  });
+stopHooks.push(() => pool.shutdown());
 
-const gateway = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "--allow-all",
-    "--quiet",
-    new URL("./services/gateway/main.ts", import.meta.url).pathname,
-  ],
-  env: {
-    EDGEML_POOL_URL: pool.url,
-    EDGEML_GATEWAY_PORT: String(gatewayPort),
-    EDGEML_HOST: hostname,
+const upstream = inProcessUpstream(pool.app);
+const gateway = createGatewayApp({
+  upstream,
+  services: EDGE_SERVICES,
+  deps: {
+    // The embedded default's worker client is a function call into the pool's app.
+    workers: createOipClient("http://pool", (input, init) => upstream(new Request(input, init))),
+    store: tenantStores(stores, "default"),
+    config: Deno.env.toObject(),
+    logger,
   },
-  stdin: "null",
-}).spawn();
+  adminToken: admin.token,
+  logger,
+});
+let server: Deno.HttpServer;
+try {
+  server = Deno.serve({ hostname, port: gatewayPort, onListen: () => {} }, gateway.fetch);
+} catch (err) {
+  logger.error("the gateway could not listen", { error: String(err), port: gatewayPort });
+  await stop("gateway listen failed", 1);
+}
+stopHooks.push(() => server.shutdown());
 
 const gatewayUrl = `http://${hostname}:${gatewayPort}`;
-await waitUntilServing(`${gatewayUrl}/healthz`, 30_000);
 const models = (await pool.pool.index(true)).map((m) => `${m.name}@${m.version}`).join(", ");
+const adminLine = admin.created
+  ? `\n  admin token  ${admin.token}\n               (printed once; kept in ${admin.path})`
+  : admin.path
+  ? `\n  admin token  in ${admin.path}`
+  : "\n  admin token  from EDGEML_ADMIN_TOKEN";
 console.log(`
 edgeml is up (${gpus.length > 0 ? `GPUs ${gpus.join(",")}` : "CPU only"})
   gateway      ${gatewayUrl}        (OpenAPI: ${gatewayUrl}/openapi.json)
-  worker pool  ${pool.url}  (OIP v2, metrics: ${pool.url}/metrics)
-  models       ${models}
+  worker pool  ${pool.url}  (internal OIP v2, metrics: ${pool.url}/metrics)
+  models       ${models}${adminLine}
   try:  curl -s ${gatewayUrl}/v2/models/mlp_small/infer -H 'content-type: application/json' \\
           -d '{"inputs":[{"name":"input","datatype":"FP32","shape":[1,16],"data":[${
   Array(16).fill("0.5").join(",")
 }]}]}'
 Ctrl-C stops everything.
 `);
-
-let stopping = false;
-async function stop() {
-  if (stopping) return;
-  stopping = true;
-  logger.info("stopping: draining in-flight requests");
-  try {
-    gateway.kill("SIGTERM");
-  } catch {
-    // Already gone.
-  }
-  await Promise.all([gateway.status, pool.shutdown()]);
-  Deno.exit(0);
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
-gateway.status.then((status) => {
-  if (!stopping) {
-    logger.error("gateway exited; stopping", { code: status.code });
-    stop();
-  }
-});
-
-/** Polls until `url` answers 200, so the banner is only printed once the gateway serves. */
-async function waitUntilServing(url: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await fetch(url).then((r) => (r.body?.cancel(), r.ok), () => false);
-    if (ok) return;
-    if (Date.now() > deadline) {
-      logger.error("gateway did not start in time", { url });
-      gateway.kill("SIGTERM");
-      await pool.shutdown();
-      Deno.exit(1);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

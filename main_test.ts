@@ -1,9 +1,10 @@
 /**
  * The README's start command end to end: `main.ts` seeds the demo models, starts the pool and
- * the gateway, the README's curl request answers through the gateway, and SIGINT stops it all.
+ * the gateway, the README's curl request answers through the gateway; SIGINT stops it all, a
+ * signal to a launcher above it stops it all, and SIGKILL leaves no worker process behind.
  */
 import assert from "node:assert/strict";
-import { createOipClient } from "./gpu-workers/client/oip_client.ts";
+import { createOipClient } from "@edgeml/gpu-workers/client";
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -12,32 +13,106 @@ function freePort(): number {
   return port;
 }
 
-Deno.test("start: the embedded default serves both demo models and the README example answers", async () => {
+/** Every live descendant of `pid` (Linux /proc). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry.name)]);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const out: number[] = [];
+  const visit = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      visit(c);
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Waits (bounded) until every pid has exited; returns those still alive at the deadline. */
+async function exited(pids: number[], timeoutMs = 20_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(alive) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return pids.filter(alive);
+}
+
+interface Started {
+  child: Deno.ChildProcess;
+  gateway: string;
+  banner: string;
+  dataDir: string;
+  /** The main.ts process (the child itself, or the child's child under a wrapper). */
+  mainPid: number;
+}
+
+const WRAPPER = `const c = new Deno.Command(Deno.execPath(), { args: Deno.args }).spawn();
+Deno.exit((await c.status).code);`;
+
+/** Starts main.ts (under a `deno` wrapper that forwards no signal, as npx does, if asked). */
+async function start({ wrapped = false } = {}): Promise<Started> {
   const dataDir = await Deno.makeTempDir({ prefix: "edgeml-data-" });
   const gatewayPort = freePort();
-  const poolPort = freePort();
+  const main = ["run", "--allow-all", new URL("./main.ts", import.meta.url).pathname];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", new URL("./main.ts", import.meta.url).pathname],
+    args: wrapped ? ["eval", WRAPPER, ...main] : main,
     env: {
       EDGEML_DATA_DIR: dataDir,
       EDGEML_GATEWAY_PORT: String(gatewayPort),
-      EDGEML_POOL_PORT: String(poolPort),
+      EDGEML_POOL_PORT: String(freePort()),
       EDGEML_GPUS: "none",
       EDGEML_LOG_LEVEL: "error",
     },
+    stdin: "null",
     stdout: "piped",
-    stderr: "piped",
+    stderr: "null",
   }).spawn();
   const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let banner = "";
+  while (!banner.includes("Ctrl-C stops everything")) {
+    const { value, done } = await stdout.read();
+    assert.ok(!done, `main.ts exited early: ${banner}`);
+    banner += value;
+  }
+  stdout.releaseLock();
+  child.stdout.cancel().catch(() => {});
+  const mainPid = wrapped ? descendants(child.pid)[0] : child.pid;
+  return { child, gateway: `http://127.0.0.1:${gatewayPort}`, banner, dataDir, mainPid };
+}
+
+async function cleanUp({ child, dataDir }: Started) {
   try {
-    let banner = "";
-    while (!banner.includes("Ctrl-C stops everything")) {
-      const { value, done } = await stdout.read();
-      assert.ok(!done, `main.ts exited early: ${banner}`);
-      banner += value;
-    }
+    child.kill("SIGKILL");
+  } catch {
+    // already gone
+  }
+  await child.status;
+  await Deno.remove(dataDir, { recursive: true });
+}
+
+Deno.test("start: the embedded default serves both demo models and the README example answers", async () => {
+  const started = await start();
+  const { child, gateway, banner, dataDir } = started;
+  try {
     assert.match(banner, /mlp_large@1, mlp_small@1/);
-    const gateway = `http://127.0.0.1:${gatewayPort}`;
     // The README's curl example, verbatim body.
     const res = await fetch(`${gateway}/v2/models/mlp_small/infer`, {
       method: "POST",
@@ -58,16 +133,57 @@ Deno.test("start: the embedded default serves both demo models and the README ex
       const meta = await client.modelMetadata(model);
       assert.equal(meta.parameters?.execution_provider, "cpu");
     }
+    // The admin token is generated once, kept 0600 under data/, printed once, and guards the
+    // repository routes.
+    const token = (await Deno.readTextFile(`${dataDir}/admin_token`)).trim();
+    assert.equal((await Deno.stat(`${dataDir}/admin_token`)).mode! & 0o777, 0o600);
+    assert.ok(banner.includes(token));
+    const anonymous = await fetch(`${gateway}/v2/repository/index`, { method: "POST" });
+    assert.equal(anonymous.status, 401);
+    await anonymous.body?.cancel();
+    const admitted = await fetch(`${gateway}/v2/repository/index`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(admitted.status, 200);
+    await admitted.body?.cancel();
     // The seeded repository is plain files a user can read.
     const config = JSON.parse(await Deno.readTextFile(`${dataDir}/models/mlp_large/config.json`));
     assert.equal(config.max_batch_size, 64);
     await Deno.stat(`${dataDir}/models/mlp_large/1/model.onnx`);
-  } finally {
+
+    const tree = descendants(child.pid);
     child.kill("SIGINT");
-    const status = await child.status;
-    await stdout.cancel();
-    await child.stderr.cancel();
-    await Deno.remove(dataDir, { recursive: true });
-    assert.equal(status.code, 0);
+    assert.equal((await child.status).code, 0);
+    assert.deepEqual(await exited(tree), [], "processes left after SIGINT");
+    const again = await fetch(`${gateway}/healthz`).then(() => "answered", () => "refused");
+    assert.equal(again, "refused");
+  } finally {
+    await cleanUp(started);
+  }
+});
+
+Deno.test("start: SIGTERM to a launcher that forwards no signal (as npx) stops everything", async () => {
+  const started = await start({ wrapped: true });
+  try {
+    const tree = [started.mainPid, ...descendants(started.mainPid)];
+    started.child.kill("SIGTERM");
+    await started.child.status;
+    assert.deepEqual(await exited(tree), [], "main.ts or its workers outlived the launcher");
+  } finally {
+    await cleanUp(started);
+  }
+});
+
+Deno.test("start: when main.ts is SIGKILLed, its worker processes exit by themselves", async () => {
+  const started = await start();
+  try {
+    const workers = descendants(started.child.pid);
+    assert.ok(workers.length > 0, "the pool runs worker processes");
+    started.child.kill("SIGKILL");
+    await started.child.status;
+    assert.deepEqual(await exited(workers), [], "worker processes outlived main.ts");
+  } finally {
+    await cleanUp(started);
   }
 });

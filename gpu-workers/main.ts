@@ -4,7 +4,7 @@
  * SIGTERM / Ctrl-C drain queued requests before exiting.
  */
 import { parseArgs } from "node:util";
-import { createLogger, type LogLevel } from "../shared/http/logger.ts";
+import { createLogger, type LogLevel } from "@edgeml/shared/http";
 import { detectGpus } from "./pool/devices.ts";
 import { startPoolServer } from "./server/pool_server.ts";
 

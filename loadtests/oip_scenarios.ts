@@ -2,8 +2,7 @@
  * The inference request bodies every load test sends, in both encodings: used by the local
  * benchmark (`gpu-workers/bench`) and mirrored by the k6 script (`loadtests/k6/`).
  */
-import { INFERENCE_HEADER_CONTENT_LENGTH } from "../shared/contracts/oip.ts";
-import { joinBinaryBody } from "../gpu-workers/tensor/binary_tensors.ts";
+import { INFERENCE_HEADER_CONTENT_LENGTH, joinBinaryBody } from "@edgeml/shared/contracts";
 import { sampleRow, type TensorEncoding } from "./scenario_matrix.ts";
 
 export type { TensorEncoding };

@@ -4,8 +4,8 @@
  * after the oldest has waited `maxQueueDelayUs` if the batch is not yet full. While every
  * instance is busy the queue simply fills, which is where large batches come from under load.
  */
-import { serviceUnavailable } from "../../shared/http/problem.ts";
-import { scheduleAfterUs } from "./precise_timer.ts";
+import { unavailable } from "@edgeml/shared/errors";
+import { type BatcherClock, systemClock } from "./clock.ts";
 
 export interface BatcherOptions<T, R> {
   /** Rows one execution may take; 0 or `batching: false` runs each request alone. */
@@ -13,19 +13,21 @@ export interface BatcherOptions<T, R> {
   batching: boolean;
   maxQueueDelayUs: number;
   preferredBatchRows?: number[];
-  /** Requests allowed to wait (0 = unbounded); past it, submit fails with 503 queue_full. */
+  /** Requests allowed to wait (0 = unbounded); past it, submit fails: unavailable queue_full. */
   maxQueueSize?: number;
   /** Executions allowed to run at once right now (live instances). */
   capacity(): number;
   /** Runs one batch; resolves with one result per item, in order. */
   execute(items: T[]): Promise<R[]>;
+  /** Where time comes from (default: the system clock). */
+  clock?: BatcherClock;
 }
 
 interface Queued<T, R> {
   payload: T;
   rows: number;
   enqueuedAt: number;
-  timer?: ReturnType<typeof setTimeout>;
+  cancelTimeout?: () => void;
   resolve(result: R): void;
   reject(error: unknown): void;
 }
@@ -38,8 +40,11 @@ export class DynamicBatcher<T, R> {
   #running = 0;
   #cancelDelay?: () => void;
   #idleWaiters: Array<() => void> = [];
+  readonly #clock: BatcherClock;
 
-  constructor(readonly options: BatcherOptions<T, R>) {}
+  constructor(readonly options: BatcherOptions<T, R>) {
+    this.#clock = options.clock ?? systemClock;
+  }
 
   get queued(): number {
     return this.#queue.length;
@@ -54,17 +59,23 @@ export class DynamicBatcher<T, R> {
     const { maxQueueSize = 0 } = this.options;
     if (maxQueueSize > 0 && this.#queue.length >= maxQueueSize) {
       return Promise.reject(
-        serviceUnavailable(
+        unavailable(
           "queue_full",
           `the model's queue holds its maximum of ${maxQueueSize} requests`,
-          RETRY_AFTER_S,
+          { retryAfterSeconds: RETRY_AFTER_S },
         ),
       );
     }
     return new Promise<R>((resolve, reject) => {
-      const item: Queued<T, R> = { payload, rows, enqueuedAt: performance.now(), resolve, reject };
+      const item: Queued<T, R> = {
+        payload,
+        rows,
+        enqueuedAt: this.#clock.now(),
+        resolve,
+        reject,
+      };
       if (timeoutUs > 0) {
-        item.timer = setTimeout(() => this.#expire(item, timeoutUs), Math.max(1, timeoutUs / 1000));
+        item.cancelTimeout = this.#clock.schedule(timeoutUs, () => this.#expire(item, timeoutUs));
       }
       this.#queue.push(item);
       this.pump();
@@ -90,7 +101,7 @@ export class DynamicBatcher<T, R> {
   rejectAll(error: unknown): void {
     this.#disarmDelay();
     for (const item of this.#queue.splice(0)) {
-      clearTimeout(item.timer);
+      item.cancelTimeout?.();
       item.reject(error);
     }
     this.#notifyIdle();
@@ -109,7 +120,7 @@ export class DynamicBatcher<T, R> {
     if (count === 0) return this.#queue.splice(0, 1);
     const full = count < this.#queue.length || rows === maxBatchRows;
     const preferred = preferredBatchRows.includes(rows);
-    const waitedUs = (performance.now() - this.#queue[0].enqueuedAt) * 1000;
+    const waitedUs = (this.#clock.now() - this.#queue[0].enqueuedAt) * 1000;
     if (!full && !preferred && waitedUs < maxQueueDelayUs) {
       this.#armDelay(maxQueueDelayUs - waitedUs);
       return undefined;
@@ -119,10 +130,10 @@ export class DynamicBatcher<T, R> {
 
   #armDelay(remainingUs: number) {
     if (this.#cancelDelay) return;
-    this.#cancelDelay = scheduleAfterUs(remainingUs, () => {
+    this.#cancelDelay = this.#clock.schedule(remainingUs, () => {
       this.#cancelDelay = undefined;
       this.pump();
-    });
+    }, true);
   }
 
   #disarmDelay() {
@@ -134,7 +145,7 @@ export class DynamicBatcher<T, R> {
     // Whatever the pending delay waited for has just been dispatched.
     this.#disarmDelay();
     this.#running++;
-    for (const item of batch) clearTimeout(item.timer);
+    for (const item of batch) item.cancelTimeout?.();
     this.options.execute(batch.map((b) => b.payload)).then(
       (results) => batch.forEach((item, i) => item.resolve(results[i])),
       (error) => batch.forEach((item) => item.reject(error)),
@@ -150,10 +161,10 @@ export class DynamicBatcher<T, R> {
     if (index < 0) return;
     this.#queue.splice(index, 1);
     item.reject(
-      serviceUnavailable(
+      unavailable(
         "queue_timeout",
         `the request waited ${timeoutUs} µs in the queue without running and was dropped`,
-        RETRY_AFTER_S,
+        { retryAfterSeconds: RETRY_AFTER_S },
       ),
     );
     this.#notifyIdle();

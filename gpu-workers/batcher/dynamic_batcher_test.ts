@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { ProblemError } from "../../shared/http/problem.ts";
+import { setImmediate } from "node:timers";
+import { rejectsDomainError } from "@edgeml/shared/testing";
+import { createManualClock } from "../testing/manual_clock.ts";
 import { type BatcherOptions, DynamicBatcher } from "./dynamic_batcher.ts";
 
 interface Job {
@@ -7,7 +9,16 @@ interface Job {
   rows: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Whether `promise` has settled once every pending callback has run: the check waits one
+ * macrotask turn, which comes only after the whole microtask queue has drained.
+ */
+function settled(promise: Promise<unknown>): Promise<boolean> {
+  return Promise.race([
+    promise.then(() => true, () => true),
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(false))),
+  ]);
+}
 
 /** A batcher whose capacity the test sets, recording every batch `execute` receives. */
 type HarnessOptions = Partial<Omit<BatcherOptions<Job, string>, "capacity">> & {
@@ -16,6 +27,7 @@ type HarnessOptions = Partial<Omit<BatcherOptions<Job, string>, "capacity">> & {
 
 function harness({ capacity = 1, ...options }: HarnessOptions = {}) {
   const state = { capacity };
+  const clock = createManualClock();
   const batches: string[][] = [];
   const batcher = new DynamicBatcher<Job, string>({
     maxBatchRows: 4,
@@ -25,19 +37,13 @@ function harness({ capacity = 1, ...options }: HarnessOptions = {}) {
       batches.push(items.map((j) => j.id));
       return Promise.resolve(items.map((j) => `out-${j.id}`));
     },
+    clock,
     ...options,
     capacity: () => state.capacity,
   });
   const submit = (id: string, rows = 1, timeoutUs = 0) =>
     batcher.submit({ id, rows }, rows, timeoutUs);
-  return { batcher, batches, state, submit };
-}
-
-function assertProblem(err: unknown, status: number, code: string): ProblemError {
-  assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
-  assert.equal(err.status, status);
-  assert.equal(err.code, code);
-  return err;
+  return { batcher, batches, clock, state, submit };
 }
 
 Deno.test("requests queued while no capacity form one batch up to maxBatchRows, results to the right caller", async () => {
@@ -100,36 +106,36 @@ Deno.test("a request larger than maxBatchRows still runs, alone", async () => {
   assert.deepEqual(batches, [["big"]]);
 });
 
-Deno.test("a partial batch waits about maxQueueDelayUs for the oldest request, then dispatches", async () => {
-  const { batcher, batches, submit } = harness({ maxBatchRows: 8, maxQueueDelayUs: 20_000 });
-  const start = performance.now();
+Deno.test("a partial batch waits maxQueueDelayUs for the oldest request, then dispatches", async () => {
+  const { batcher, batches, clock, submit } = harness({ maxBatchRows: 8, maxQueueDelayUs: 20_000 });
   const a = submit("a");
   assert.equal(batches.length, 0, "a lone 1-row request waits for the batch to fill");
-  await sleep(5);
+  clock.advance(5);
   const b = submit("b");
-  assert.equal(batches.length, 0);
-  assert.deepEqual(await Promise.all([a, b]), ["out-a", "out-b"]);
-  const elapsed = performance.now() - start;
-  assert.ok(elapsed >= 15, `dispatched after ${elapsed} ms, before the 20 ms delay`);
-  assert.ok(elapsed < 1000, `dispatched after ${elapsed} ms, far past the 20 ms delay`);
+  clock.advance(14.999);
+  assert.equal(batches.length, 0, "not before the oldest request has waited 20 ms");
+  clock.advance(0.001);
   assert.deepEqual(batches, [["a", "b"]], "both requests went in the one delayed batch");
+  assert.deepEqual(await Promise.all([a, b]), ["out-a", "out-b"]);
+  assert.equal(clock.pending, 0);
   await batcher.idle();
 });
 
 Deno.test("reaching a preferred batch size dispatches at once, without the delay", async () => {
-  const { batcher, batches, submit } = harness({
+  const { batcher, batches, clock, submit } = harness({
     maxBatchRows: 8,
     maxQueueDelayUs: 30_000,
     preferredBatchRows: [3],
   });
   const a = submit("a", 1);
   assert.equal(batches.length, 0);
+  assert.equal(clock.pending, 1, "the delay timer for `a` is armed");
   const b = submit("b", 2); // 1 + 2 = 3 rows, a preferred size
   assert.deepEqual(batches, [["a", "b"]], "execute was called synchronously by submit");
+  assert.equal(clock.pending, 0, "the dispatch disarmed the delay timer");
   assert.deepEqual(await Promise.all([a, b]), ["out-a", "out-b"]);
   await batcher.idle();
-  // The delay timer armed for `a` is not cancelled by the dispatch; let it run out harmlessly.
-  await sleep(40);
+  clock.advance(40);
   assert.deepEqual(batches, [["a", "b"]]);
 });
 
@@ -170,14 +176,11 @@ Deno.test("maxBatchRows 0 runs each request alone even with batching on", async 
   assert.deepEqual(batches, [["a"], ["b"]]);
 });
 
-Deno.test("a full queue rejects with 503 queue_full and Retry-After", async () => {
+Deno.test("a full queue rejects: unavailable queue_full, retry after 1 s", async () => {
   const { batcher, batches, submit } = harness({ capacity: 0, maxQueueSize: 2 });
   const queued = [submit("a"), submit("b")];
-  await assert.rejects(submit("c"), (err) => {
-    const problem = assertProblem(err, 503, "queue_full");
-    assert.equal(problem.headers?.["Retry-After"], "1");
-    return true;
-  });
+  const err = await rejectsDomainError(submit("c"), "unavailable", "queue_full");
+  assert.equal(err.retryAfterSeconds, 1);
   assert.equal(batcher.queued, 2, "the rejected request was not queued");
   const shutdown = new Error("shutdown");
   batcher.rejectAll(shutdown);
@@ -194,15 +197,15 @@ Deno.test("maxQueueSize 0 means unbounded", async () => {
   assert.ok(settled.every((s) => s.status === "rejected"));
 });
 
-Deno.test("a per-request timeout drops a request that has not started (503 queue_timeout)", async () => {
-  const { batcher, batches, state, submit } = harness({ capacity: 0 });
-  const start = performance.now();
-  await assert.rejects(submit("late", 1, 10_000), (err) => {
-    const problem = assertProblem(err, 503, "queue_timeout");
-    assert.equal(problem.headers?.["Retry-After"], "1");
-    return true;
-  });
-  assert.ok(performance.now() - start >= 8, "dropped only after its 10 ms timeout");
+Deno.test("a per-request timeout drops a request that has not started (unavailable queue_timeout)", async () => {
+  const { batcher, batches, clock, state, submit } = harness({ capacity: 0 });
+  const late = submit("late", 1, 10_000);
+  clock.advance(9.999);
+  assert.equal(await settled(late), false, "not dropped before its 10 ms timeout");
+  assert.equal(batcher.queued, 1);
+  clock.advance(0.001);
+  const err = await rejectsDomainError(late, "unavailable", "queue_timeout");
+  assert.equal(err.retryAfterSeconds, 1);
   assert.equal(batcher.queued, 0);
   state.capacity = 1;
   batcher.pump();
@@ -211,12 +214,11 @@ Deno.test("a per-request timeout drops a request that has not started (503 queue
 });
 
 Deno.test("a timed-out request leaves the others in the queue", async () => {
-  const { batcher, batches, state, submit } = harness({ capacity: 0 });
+  const { batcher, batches, clock, state, submit } = harness({ capacity: 0 });
   const keep = submit("keep", 1, 0);
-  await assert.rejects(submit("drop", 1, 5_000), (err) => {
-    assertProblem(err, 503, "queue_timeout");
-    return true;
-  });
+  const drop = submit("drop", 1, 5_000);
+  clock.advance(5);
+  await rejectsDomainError(drop, "unavailable", "queue_timeout");
   state.capacity = 1;
   batcher.pump();
   assert.equal(await keep, "out-keep");
@@ -226,18 +228,22 @@ Deno.test("a timed-out request leaves the others in the queue", async () => {
 Deno.test("a request that starts before its timeout is not dropped", async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => release = resolve);
+  const clock = createManualClock();
   const batcher = new DynamicBatcher<string, string>({
     maxBatchRows: 4,
     batching: true,
     maxQueueDelayUs: 0,
     capacity: () => 1,
+    clock,
     execute: async (items) => {
       await gate;
       return items.map((s) => s.toUpperCase());
     },
   });
   const p = batcher.submit("x", 1, 5_000);
-  await sleep(15); // longer than the timeout, but the request is already running
+  assert.equal(batcher.running, 1);
+  assert.equal(clock.pending, 0, "starting cancelled the timeout");
+  clock.advance(15); // longer than the timeout, but the request is already running
   release();
   assert.equal(await p, "X");
 });
@@ -285,34 +291,32 @@ Deno.test("idle() resolves at once when empty, else when queue and running are b
   await batcher.idle(); // nothing queued or running
 
   const results = [batcher.submit("a", 1), batcher.submit("b", 1)];
-  let idle = false;
-  const idlePromise = batcher.idle().then(() => idle = true);
-  await sleep(1);
-  assert.equal(idle, false, "two requests are queued");
+  const idle = batcher.idle();
+  assert.equal(await settled(idle), false, "two requests are queued");
 
   open = true;
   batcher.pump();
   assert.equal(batcher.running, 1);
   assert.equal(batcher.queued, 1);
-  await sleep(1);
-  assert.equal(idle, false, "one runs, one is queued");
+  assert.equal(await settled(idle), false, "one runs, one is queued");
 
   release();
   assert.deepEqual(await Promise.all(results), ["a", "b"]);
-  await idlePromise;
-  assert.equal(idle, true);
+  assert.equal(await settled(idle), true);
   assert.equal(batcher.queued, 0);
   assert.equal(batcher.running, 0);
 });
 
 Deno.test("rejectAll fails every queued request, clears their timeouts and wakes idle()", async () => {
-  const { batcher, batches, submit } = harness({ capacity: 0 });
+  const { batcher, batches, clock, submit } = harness({ capacity: 0 });
   const queued = [submit("a", 1, 60_000_000), submit("b", 2, 60_000_000), submit("c")];
+  assert.equal(clock.pending, 2);
   const idle = batcher.idle();
   const error = new Error("shutting down");
   batcher.rejectAll(error);
   for (const p of queued) await assert.rejects(p, (err) => err === error);
   await idle;
+  assert.equal(clock.pending, 0, "their timeouts were cancelled");
   assert.equal(batcher.queued, 0);
   assert.equal(batches.length, 0);
 });

@@ -8,18 +8,17 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { buildMlpClassifier, DEMO_MODELS } from "../../shared/onnx/demo_models.ts";
-import { encodeModel } from "../../shared/onnx/model_io.ts";
+import { buildMlpClassifier, DEMO_MODELS, encodeModel } from "@edgeml/shared/onnx";
+import { runLoad } from "@edgeml/loadtests";
+import { inferBody } from "@edgeml/loadtests/scenarios";
+import { WORKER_SCENARIOS } from "@edgeml/loadtests/scenario_matrix";
 import { DEMO_CONFIGS } from "../repository/demo_repository.ts";
 import { createFixtureRepository } from "../testing/fixture_repository.ts";
-import { runLoad } from "../../loadtests/http_load.ts";
-import { inferBody } from "../../loadtests/oip_scenarios.ts";
-import { WORKER_SCENARIOS } from "../../loadtests/scenario_matrix.ts";
 import { measureRawOrt, type RawResult } from "./raw_ort.ts";
 import { startPoolProcess } from "./pool_process.ts";
 import { childPids, cpuSeconds } from "./cpu_usage.ts";
 import { type BenchReport, type PoolCell, renderReport } from "./report.ts";
-import { writeReportSection } from "../../shared/eval/report_section.ts";
+import { writeReportSection } from "@edgeml/shared/eval/report";
 
 const { values } = parseArgs({
   options: {

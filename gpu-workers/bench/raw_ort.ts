@@ -1,8 +1,8 @@
 /** Raw in-process ONNX Runtime: back-to-back `run()` calls, the ceiling the pool is held to. */
-import type { ExecutionProvider } from "../../shared/contracts/model_config.ts";
+import type { ExecutionProvider } from "@edgeml/shared/contracts";
 import * as ort from "onnxruntime-node";
 import { createSessionWithFallback } from "../worker/session_factory.ts";
-import { sampleRow } from "../../loadtests/scenario_matrix.ts";
+import { sampleRow } from "@edgeml/loadtests/scenario_matrix";
 
 export interface RawResult {
   batch: number;

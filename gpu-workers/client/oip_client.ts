@@ -4,28 +4,25 @@
  * carrying the server's problem+json body.
  */
 import {
+  type Datatype,
   INFERENCE_HEADER_CONTENT_LENGTH,
   type InferRequest,
   InferResponse,
+  joinBinaryBody,
   type ModelConfigInput,
   ModelMetadata,
+  Problem,
   RepositoryIndex,
   ServerMetadata,
-} from "../../shared/contracts/mod.ts";
-import type { Datatype } from "../../shared/contracts/oip.ts";
-import { joinBinaryBody, splitBinaryBody } from "../tensor/binary_tensors.ts";
-import { type TypedArray, viewAs } from "../tensor/datatypes.ts";
+  splitBinaryBody,
+  type TypedArray,
+  viewAs,
+} from "@edgeml/shared/contracts";
 
-export interface Problem {
-  status: number;
-  code?: string;
-  detail?: string;
-  [key: string]: unknown;
-}
-
+/** A failed call: the status and the server's problem+json body (the shared `Problem` contract). */
 export class OipError extends Error {
   constructor(readonly status: number, readonly problem: Problem, readonly retryAfter?: string) {
-    super(`${status} ${problem.code ?? ""}: ${problem.detail ?? ""}`.trim());
+    super(`${status} ${problem.code}: ${problem.detail}`);
   }
 }
 
@@ -80,12 +77,20 @@ export function createOipClient(baseUrl: string, fetchImpl: typeof fetch = fetch
     const res = await fetchImpl(base + path, init);
     if (res.ok) return res;
     const text = await res.text();
-    let problem: Problem;
+    let body: unknown;
     try {
-      problem = JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
-      problem = { status: res.status, detail: text };
+      body = undefined;
     }
+    // A body that is not a problem (a proxy's error page, say) still reads as one.
+    const problem = Problem.safeParse(body).data ?? {
+      type: "about:blank",
+      title: res.statusText,
+      status: res.status,
+      code: `http_${res.status}`,
+      detail: text,
+    };
     throw new OipError(res.status, problem, res.headers.get("retry-after") ?? undefined);
   }
   const getJson = async (path: string) => (await call(path)).json();

@@ -1,8 +1,14 @@
 /**
  * Length-prefixed frames between the pool and its worker processes (over stdin/stdout pipes):
  * `[u32 LE header bytes][u32 LE payload bytes][header JSON][payload]`. Tensors travel as raw
- * bytes in the payload, so a batch crosses the process boundary in one copy, never as JSON.
+ * bytes in the payload, never as JSON. What is copied: `encodeFrame` copies each tensor once
+ * into the frame; the pipe copies through the kernel; `readFrames` copies each chunk it reads
+ * into its reassembly buffer and then copies each payload out of it, so a frame it has yielded
+ * stays valid while the buffer is reused. Cutting a payload into tensors (`splitPayload`)
+ * copies nothing.
  */
+export { splitBytes as splitPayload } from "@edgeml/shared/contracts";
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const PREFIX = 8;
@@ -64,15 +70,4 @@ export async function* readFrames<H>(stream: ReadableStream<Uint8Array>): AsyncG
     }
     if (start === end) start = end = 0;
   }
-}
-
-/** Splits a payload into consecutive pieces of the given byte lengths. */
-export function splitPayload(payload: Uint8Array, lengths: readonly number[]): Uint8Array[] {
-  const pieces: Uint8Array[] = [];
-  let offset = 0;
-  for (const length of lengths) {
-    pieces.push(payload.subarray(offset, offset + length));
-    offset += length;
-  }
-  return pieces;
 }

@@ -1,6 +1,5 @@
 /** Messages between the pool (supervisor) and a worker process. */
-import type { Datatype, TensorMetadata } from "../../shared/contracts/oip.ts";
-import type { ExecutionProvider } from "../../shared/contracts/model_config.ts";
+import type { Datatype, ExecutionProvider, TensorMetadata } from "@edgeml/shared/contracts";
 
 /** A tensor whose bytes follow in the frame payload, in list order. */
 export interface TensorDescriptor {
@@ -13,7 +12,10 @@ export interface TensorDescriptor {
 export interface LoadCommand {
   type: "load";
   id: number;
-  /** `<model>@<version>`: one loaded version. */
+  /**
+   * One load of one version, `<model>@<version>#<load sequence number>`: unique per load, so a
+   * reload of the version being served never collides with it.
+   */
   key: string;
   path: string;
   providers: ExecutionProvider[];

@@ -1,5 +1,5 @@
 /** Concatenation of requests along the batch dimension (dim 0) and the split back. */
-import type { Tensor } from "../tensor/tensor.ts";
+import type { Tensor } from "@edgeml/shared/contracts";
 
 /** Joins each input across requests; every request lists its inputs in the same order. */
 export function concatRows(requests: readonly Tensor[][]): Tensor[] {

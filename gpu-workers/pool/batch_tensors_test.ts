@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Tensor } from "../tensor/tensor.ts";
+import type { Tensor } from "@edgeml/shared/contracts";
 import { concatRows, splitRows } from "./batch_tensors.ts";
 
 /** FP32 tensor [rows, 2] whose values are given flat. */

@@ -3,8 +3,8 @@
  * placement tries. A GPU group on a host without GPUs lands on the CPU workers but still asks
  * for CUDA first, so the fallback is explicit and reported instead of hidden.
  */
-import type { ExecutionProvider, ModelConfig } from "../../shared/contracts/model_config.ts";
-import { unprocessable } from "../../shared/http/problem.ts";
+import type { ExecutionProvider, ModelConfig } from "@edgeml/shared/contracts";
+import { unprocessable } from "@edgeml/shared/errors";
 
 export interface SlotInfo {
   id: string;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ModelConfig, type ModelConfigInput } from "../../shared/contracts/model_config.ts";
-import { problemFrom } from "../testing/assert_problem.ts";
+import { ModelConfig, type ModelConfigInput } from "@edgeml/shared/contracts";
+import { domainErrorFrom } from "@edgeml/shared/testing";
 import { placeInstances, type SlotInfo } from "./placement.ts";
 
 const config = (input: ModelConfigInput) => ModelConfig.parse(input);
@@ -53,13 +53,13 @@ Deno.test("a gpu group without gpus goes to every GPU, count instances each", ()
   ]);
 });
 
-Deno.test("an unknown GPU id is 422 invalid_model_config", () => {
-  const problem = problemFrom(
+Deno.test("an unknown GPU id is unprocessable: invalid_model_config", () => {
+  const err = domainErrorFrom(
     () => placeInstances(config({ instance_group: [{ kind: "gpu", gpus: [0, 7] }] }), TWO_GPUS),
-    422,
+    "unprocessable",
     "invalid_model_config",
   );
-  assert.match(problem.detail, /GPU 7/);
+  assert.match(err.detail, /GPU 7/);
 });
 
 Deno.test("counts are summed when two groups hit one slot", () => {
@@ -95,15 +95,15 @@ Deno.test("the config's provider preference is passed through", () => {
 });
 
 Deno.test("a config that places nothing is 422", () => {
-  problemFrom(
+  domainErrorFrom(
     () => placeInstances(config({ instance_group: [] }), TWO_GPUS),
-    422,
+    "unprocessable",
     "invalid_model_config",
   );
   const gpuOnly: SlotInfo[] = [{ id: "gpu0", kind: "gpu", gpu: 0 }];
-  problemFrom(
+  domainErrorFrom(
     () => placeInstances(config({ instance_group: [{ kind: "cpu" }] }), gpuOnly),
-    422,
+    "unprocessable",
     "invalid_model_config",
   );
 });

@@ -4,24 +4,20 @@
  * to the least loaded worker holding the model, restart of workers that die, hot swap of
  * versions, and a graceful drain.
  */
-import type {
-  ModelMetadata,
-  ModelState,
-  RepositoryIndex,
-  TensorMetadata,
-} from "../../shared/contracts/oip.ts";
-import type { ExecutionProvider, ModelConfig } from "../../shared/contracts/model_config.ts";
 import {
-  notFound,
-  ProblemError,
-  serviceUnavailable,
-  unprocessable,
-} from "../../shared/http/problem.ts";
+  type ExecutionProvider,
+  type ModelConfig,
+  type ModelMetadata,
+  type ModelState,
+  type RepositoryIndex,
+  splitBytes,
+  type Tensor,
+  type TensorMetadata,
+} from "@edgeml/shared/contracts";
+import { DomainError, failed, notFound, unavailable, unprocessable } from "@edgeml/shared/errors";
 import { DynamicBatcher } from "../batcher/dynamic_batcher.ts";
 import type { LoadCommand, LoadedReply, ProviderAttempt } from "../ipc/messages.ts";
-import { splitPayload } from "../ipc/frames.ts";
 import { listModels, modelFile, readModel, selectVersions } from "../repository/repository.ts";
-import type { Tensor } from "../tensor/tensor.ts";
 import { concatRows, splitRows } from "./batch_tensors.ts";
 import { placeInstances, type SlotInfo } from "./placement.ts";
 import { createPoolMetrics, type PoolMetrics } from "./pool_metrics.ts";
@@ -38,6 +34,9 @@ import {
  * the next batch is already waiting there when the instance finishes the current one.
  */
 const PIPELINE_DEPTH = 2;
+
+/** When a request refused for overload, start-up or shutdown may be retried. */
+const RETRY = { retryAfterSeconds: 1 };
 
 export interface PoolOptions {
   repository: string;
@@ -114,6 +113,7 @@ export class Pool {
   #closed = false;
   #keySeq = 0;
   #slotWaiters: Array<() => void> = [];
+  #workerWatchers: Array<() => void> = [];
   /** Versions swapped out or unloaded whose queues are still draining. */
   #retiring = new Set<ServedVersion>();
   #log: NonNullable<PoolOptions["log"]>;
@@ -169,6 +169,15 @@ export class Pool {
     return this.#slots.map((s) => ({ id: s.id, pid: s.process?.pid, live: s.live }));
   }
 
+  /** Resolves at the next change of {@link workers}: a worker came up or went down. */
+  workersChanged(): Promise<void> {
+    return new Promise((resolve) => this.#workerWatchers.push(resolve));
+  }
+
+  #notifyWorkers() {
+    for (const resolve of this.#workerWatchers.splice(0)) resolve();
+  }
+
   // ---- repository extension -------------------------------------------------------------
 
   /** Loads (or reloads) a model from the repository; the old versions serve until the new are ready. */
@@ -176,7 +185,7 @@ export class Pool {
     const entry = this.#entry(name);
     const run = entry.chain.then(() => this.#load(entry, configOverride)).catch((e) => {
       // A name that is not in the repository leaves no trace in the index.
-      if ((e as { status?: number }).status === 404 && entry.versions.size === 0) {
+      if (e instanceof DomainError && e.kind === "not_found" && entry.versions.size === 0) {
         this.#models.delete(name);
       }
       throw e;
@@ -244,7 +253,10 @@ export class Pool {
     };
   }
 
-  /** Throws the 404 an inference on this model/version would get, before its body is read. */
+  /**
+   * Throws the `not_found` error an inference on this model/version would meet, before its body
+   * is read.
+   */
   assertServing(name: string, version?: string): void {
     this.#version(this.#servingEntry(name), version);
   }
@@ -276,7 +288,7 @@ export class Pool {
         request.outputs,
       );
       if (this.#draining) {
-        throw serviceUnavailable("shutting_down", "the pool is draining for shutdown", 1);
+        throw unavailable("shutting_down", "the pool is draining for shutdown", RETRY);
       }
       const timeoutUs = request.timeoutUs ?? served.config.dynamic_batching?.default_timeout_us ??
         0;
@@ -318,13 +330,13 @@ export class Pool {
     await this.close();
   }
 
-  /** Stops every worker now; queued requests fail with 503. */
+  /** Stops every worker now; queued requests fail (unavailable shutting_down). */
   async close(): Promise<void> {
     this.#closed = true;
     this.#draining = true;
     for (const entry of this.#models.values()) {
       for (const v of entry.versions.values()) {
-        v.batcher.rejectAll(serviceUnavailable("shutting_down", "the pool is shutting down", 1));
+        v.batcher.rejectAll(unavailable("shutting_down", "the pool is shutting down", RETRY));
       }
     }
     await Promise.all(this.#slots.map(async (slot) => {
@@ -499,7 +511,7 @@ export class Pool {
 
   async #requestLoad(slot: Slot, command: Omit<LoadCommand, "id">): Promise<LoadedReply> {
     if (!slot.process || !slot.live) {
-      throw serviceUnavailable("worker_unavailable", `worker ${slot.id} is restarting`, 1);
+      throw unavailable("worker_unavailable", `worker ${slot.id} is restarting`, RETRY);
     }
     try {
       const reply = await slot.process.request(command);
@@ -511,7 +523,7 @@ export class Pool {
           `loading ${command.key} on ${slot.id} failed: ${e.message}`,
         );
       }
-      throw serviceUnavailable("worker_unavailable", `worker ${slot.id} exited while loading`, 1);
+      throw unavailable("worker_unavailable", `worker ${slot.id} exited while loading`, RETRY);
     }
   }
 
@@ -552,10 +564,10 @@ export class Pool {
       const slot = this.#leastLoaded(served);
       if (!slot) {
         if (performance.now() > deadline || this.#closed) {
-          throw serviceUnavailable(
+          throw unavailable(
             "worker_unavailable",
             `no live worker holds '${served.name}'`,
-            1,
+            RETRY,
           );
         }
         await new Promise<void>((resolve) => {
@@ -586,7 +598,7 @@ export class Pool {
           throw new Error(`unexpected reply ${reply.header.type}`);
         }
         const header = reply.header;
-        const pieces = splitPayload(reply.payload, header.outputs.map((o) => o.byteLength));
+        const pieces = splitBytes(reply.payload, header.outputs.map((o) => o.byteLength));
         const outputs: Tensor[] = header.outputs.map((o, i) => ({
           name: o.name,
           datatype: o.datatype,
@@ -607,11 +619,10 @@ export class Pool {
         if (e instanceof WorkerGoneError) continue;
         if (e instanceof WorkerReplyError) {
           // Inputs were validated against the model's signature: a run that still fails is ours.
-          throw new ProblemError({
-            status: 500,
-            code: "inference_failed",
-            detail: `${served.name} v${served.version} failed to run: ${e.message}`,
-          });
+          throw failed(
+            "inference_failed",
+            `${served.name} v${served.version} failed to run: ${e.message}`,
+          );
         }
         throw e;
       }
@@ -657,6 +668,7 @@ export class Pool {
       }
     }
     slot.live = true;
+    this.#notifyWorkers();
     for (const resolve of this.#slotWaiters.splice(0)) resolve();
     for (const entry of this.#models.values()) {
       for (const v of entry.versions.values()) v.batcher.pump();
@@ -667,6 +679,7 @@ export class Pool {
     if (slot.process !== process) return;
     slot.live = false;
     slot.process = undefined;
+    this.#notifyWorkers();
     if (this.#closed) return;
     this.metrics.workerRestarts.inc({ worker: slot.id });
     this.#log("warn", "worker exited; restarting", {

@@ -1,11 +1,15 @@
 /**
  * Checks an inference request against the model's metadata before it is queued, so a bad
- * request is a 400 that says what was expected and what came, and never reaches a worker.
+ * request is an `invalid` domain error (400 at the edge) that says what was expected and what
+ * came, and never reaches a worker.
  */
-import type { TensorMetadata } from "../../shared/contracts/oip.ts";
-import { badRequest } from "../../shared/http/problem.ts";
-import { datatypeInfo, elementCount } from "../tensor/datatypes.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import {
+  datatypeInfo,
+  elementCount,
+  type Tensor,
+  type TensorMetadata,
+} from "@edgeml/shared/contracts";
+import { invalid } from "@edgeml/shared/errors";
 
 export interface ModelSignature {
   name: string;
@@ -33,16 +37,16 @@ export function validateRequest(
   const expectedNames = model.inputs.map((i) => i.name);
   for (const tensor of tensors) {
     if (!expectedNames.includes(tensor.name)) {
-      throw badRequest(
+      throw invalid(
         "unknown_input",
         `model '${model.name}' has no input '${tensor.name}'; its inputs are ${
           expectedNames.join(", ")
         }`,
-        { expected: expectedNames, given: tensor.name },
+        { extra: { expected: expectedNames, given: tensor.name } },
       );
     }
     if (byName.has(tensor.name)) {
-      throw badRequest("duplicate_input", `input '${tensor.name}' is given more than once`);
+      throw invalid("duplicate_input", `input '${tensor.name}' is given more than once`);
     }
     byName.set(tensor.name, tensor);
   }
@@ -50,7 +54,7 @@ export function validateRequest(
   const ordered = model.inputs.map((meta) => {
     const tensor = byName.get(meta.name);
     if (!tensor) {
-      throw badRequest(
+      throw invalid(
         "missing_input",
         `model '${model.name}' needs input '${meta.name}' (${meta.datatype} ${fmt(meta.shape)})`,
       );
@@ -59,14 +63,14 @@ export function validateRequest(
     if (model.maxBatchSize > 0) {
       const batch = tensor.shape[0];
       if (batch < 1 || batch > model.maxBatchSize) {
-        throw badRequest(
+        throw invalid(
           "batch_size_out_of_range",
           `input '${meta.name}': batch of ${batch} rows, the model takes 1 to ${model.maxBatchSize}`,
-          { expected: model.maxBatchSize, given: batch },
+          { extra: { expected: model.maxBatchSize, given: batch } },
         );
       }
       if (rows !== undefined && rows !== batch) {
-        throw badRequest(
+        throw invalid(
           "batch_size_mismatch",
           `inputs disagree on the batch size (${rows} vs ${batch} rows for '${meta.name}')`,
         );
@@ -78,10 +82,10 @@ export function validateRequest(
   const outputNames = model.outputs.map((o) => o.name);
   for (const name of requestedOutputs ?? []) {
     if (!outputNames.includes(name)) {
-      throw badRequest(
+      throw invalid(
         "unknown_output",
         `model '${model.name}' has no output '${name}'; its outputs are ${outputNames.join(", ")}`,
-        { expected: outputNames, given: name },
+        { extra: { expected: outputNames, given: name } },
       );
     }
   }
@@ -90,32 +94,32 @@ export function validateRequest(
 
 function checkTensor(meta: TensorMetadata, tensor: Tensor) {
   if (tensor.datatype !== meta.datatype) {
-    throw badRequest(
+    throw invalid(
       "datatype_mismatch",
       `input '${meta.name}' must be ${meta.datatype}, got ${tensor.datatype}`,
-      { expected: meta.datatype, given: tensor.datatype },
+      { extra: { expected: meta.datatype, given: tensor.datatype } },
     );
   }
   const shapeOk = tensor.shape.length === meta.shape.length &&
     meta.shape.every((d, i) => d === -1 || d === tensor.shape[i]);
   if (!shapeOk) {
-    throw badRequest(
+    throw invalid(
       "shape_mismatch",
       `input '${meta.name}' must have shape ${fmt(meta.shape)} (-1 = any), got ${
         fmt(tensor.shape)
       }`,
-      { expected: meta.shape, given: tensor.shape },
+      { extra: { expected: meta.shape, given: tensor.shape } },
     );
   }
   const info = datatypeInfo(tensor.datatype)!;
   const expectedBytes = elementCount(tensor.shape) * info.bytes;
   if (tensor.bytes.byteLength !== expectedBytes) {
-    throw badRequest(
+    throw invalid(
       "element_count_mismatch",
       `input '${meta.name}': shape ${
         fmt(tensor.shape)
       } of ${tensor.datatype} needs ${expectedBytes} bytes, got ${tensor.bytes.byteLength}`,
-      { expected: expectedBytes, given: tensor.bytes.byteLength },
+      { extra: { expected: expectedBytes, given: tensor.bytes.byteLength } },
     );
   }
 }

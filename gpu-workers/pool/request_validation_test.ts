@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import type { Datatype } from "../../shared/contracts/oip.ts";
-import { problemFrom } from "../testing/assert_problem.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import type { Datatype, Tensor } from "@edgeml/shared/contracts";
+import { domainErrorFrom } from "@edgeml/shared/testing";
 import { type ModelSignature, validateRequest } from "./request_validation.ts";
 
 /** A model taking `image` FP32 [-1, 3] and `mask` INT64 [-1, 2], batches of up to 4 rows. */
@@ -45,85 +44,93 @@ Deno.test("batch sizes 1 and max_batch_size are accepted", () => {
   assert.equal(validateRequest(MODEL, [image(4), mask(4)]).rows, 4);
 });
 
-Deno.test("an unknown input is 400 unknown_input listing the model's inputs", () => {
-  const problem = problemFrom(
+Deno.test("an unknown input is invalid: unknown_input listing the model's inputs", () => {
+  const err = domainErrorFrom(
     () => validateRequest(MODEL, [image(1), mask(1), t("extra", "FP32", [1], 4)]),
-    400,
+    "invalid",
     "unknown_input",
   );
-  assert.deepEqual(problem.extra, { expected: ["image", "mask"], given: "extra" });
+  assert.deepEqual(err.extra, { expected: ["image", "mask"], given: "extra" });
 });
 
-Deno.test("an input given twice is 400 duplicate_input", () => {
-  problemFrom(() => validateRequest(MODEL, [image(1), image(1), mask(1)]), 400, "duplicate_input");
+Deno.test("an input given twice is invalid: duplicate_input", () => {
+  domainErrorFrom(
+    () => validateRequest(MODEL, [image(1), image(1), mask(1)]),
+    "invalid",
+    "duplicate_input",
+  );
 });
 
-Deno.test("a missing input is 400 missing_input naming it", () => {
-  const problem = problemFrom(() => validateRequest(MODEL, [image(1)]), 400, "missing_input");
-  assert.match(problem.detail, /'mask'/);
-  assert.match(problem.detail, /INT64 \[-1, 2\]/);
+Deno.test("a missing input is invalid: missing_input naming it", () => {
+  const err = domainErrorFrom(() => validateRequest(MODEL, [image(1)]), "invalid", "missing_input");
+  assert.match(err.detail, /'mask'/);
+  assert.match(err.detail, /INT64 \[-1, 2\]/);
 });
 
-Deno.test("a datatype mismatch is 400 datatype_mismatch", () => {
-  const problem = problemFrom(
+Deno.test("a datatype mismatch is invalid: datatype_mismatch", () => {
+  const err = domainErrorFrom(
     () => validateRequest(MODEL, [t("image", "FP64", [1, 3], 24), mask(1)]),
-    400,
+    "invalid",
     "datatype_mismatch",
   );
-  assert.deepEqual(problem.extra, { expected: "FP32", given: "FP64" });
+  assert.deepEqual(err.extra, { expected: "FP32", given: "FP64" });
 });
 
-Deno.test("a wrong rank or a wrong fixed dim is 400 shape_mismatch", () => {
-  const rank = problemFrom(
+Deno.test("a wrong rank or a wrong fixed dim is invalid: shape_mismatch", () => {
+  const rank = domainErrorFrom(
     () => validateRequest(MODEL, [t("image", "FP32", [1, 3, 1], 12), mask(1)]),
-    400,
+    "invalid",
     "shape_mismatch",
   );
   assert.deepEqual(rank.extra, { expected: [-1, 3], given: [1, 3, 1] });
-  const dim = problemFrom(
+  const dim = domainErrorFrom(
     () => validateRequest(MODEL, [t("image", "FP32", [1, 4], 16), mask(1)]),
-    400,
+    "invalid",
     "shape_mismatch",
   );
   assert.deepEqual(dim.extra, { expected: [-1, 3], given: [1, 4] });
 });
 
-Deno.test("a byte length that does not match the shape is 400 element_count_mismatch", () => {
+Deno.test("a byte length that does not match the shape is invalid: element_count_mismatch", () => {
   // [2, 3] FP32 needs 2 × 3 × 4 = 24 bytes.
-  const problem = problemFrom(
+  const err = domainErrorFrom(
     () => validateRequest(MODEL, [t("image", "FP32", [2, 3], 20), mask(2)]),
-    400,
+    "invalid",
     "element_count_mismatch",
   );
-  assert.deepEqual(problem.extra, { expected: 24, given: 20 });
+  assert.deepEqual(err.extra, { expected: 24, given: 20 });
 });
 
-Deno.test("a batch over max_batch_size or of 0 rows is 400 batch_size_out_of_range", () => {
-  const over = problemFrom(
+Deno.test("a batch over max_batch_size or of 0 rows is invalid: batch_size_out_of_range", () => {
+  const over = domainErrorFrom(
     () => validateRequest(MODEL, [image(5), mask(5)]),
-    400,
+    "invalid",
     "batch_size_out_of_range",
   );
   assert.deepEqual(over.extra, { expected: 4, given: 5 });
-  const zero = problemFrom(
+  const zero = domainErrorFrom(
     () => validateRequest(MODEL, [image(0), mask(0)]),
-    400,
+    "invalid",
     "batch_size_out_of_range",
   );
   assert.deepEqual(zero.extra, { expected: 4, given: 0 });
 });
 
-Deno.test("inputs disagreeing on the batch size is 400 batch_size_mismatch", () => {
-  problemFrom(() => validateRequest(MODEL, [image(2), mask(3)]), 400, "batch_size_mismatch");
+Deno.test("inputs disagreeing on the batch size is invalid: batch_size_mismatch", () => {
+  domainErrorFrom(
+    () => validateRequest(MODEL, [image(2), mask(3)]),
+    "invalid",
+    "batch_size_mismatch",
+  );
 });
 
-Deno.test("an unknown requested output is 400 unknown_output", () => {
-  const problem = problemFrom(
+Deno.test("an unknown requested output is invalid: unknown_output", () => {
+  const err = domainErrorFrom(
     () => validateRequest(MODEL, [image(1), mask(1)], ["probs", "logits"]),
-    400,
+    "invalid",
     "unknown_output",
   );
-  assert.deepEqual(problem.extra, { expected: ["probs", "label"], given: "logits" });
+  assert.deepEqual(err.extra, { expected: ["probs", "label"], given: "logits" });
 });
 
 Deno.test("a model without batching (max_batch_size 0) reports 1 row whatever dim 0 is", () => {
@@ -136,5 +143,9 @@ Deno.test("a model without batching (max_batch_size 0) reports 1 row whatever di
   const result = validateRequest(whole, [t("x", "FP32", [8, 2], 64)]);
   assert.equal(result.rows, 1);
   // dim 0 is a fixed dim here, not a batch: a different value is a shape mismatch.
-  problemFrom(() => validateRequest(whole, [t("x", "FP32", [9, 2], 72)]), 400, "shape_mismatch");
+  domainErrorFrom(
+    () => validateRequest(whole, [t("x", "FP32", [9, 2], 72)]),
+    "invalid",
+    "shape_mismatch",
+  );
 });

@@ -3,9 +3,9 @@
  * embedded default serves something on first start, with no download.
  */
 import { join } from "node:path";
-import type { ModelConfigInput } from "../../shared/contracts/model_config.ts";
-import { buildMlpClassifier, DEMO_MODELS } from "../../shared/onnx/demo_models.ts";
-import { writeModelFile } from "../../shared/onnx/model_io.ts";
+import type { ModelConfigInput } from "@edgeml/shared/contracts";
+import { buildMlpClassifier, DEMO_MODELS } from "@edgeml/shared/onnx";
+import { writeModelFile } from "@edgeml/shared/onnx/files";
 
 /** Batching settings of the demo models: Triton-like defaults sized for small CPUs. */
 export const DEMO_CONFIGS: Record<string, ModelConfigInput> = {

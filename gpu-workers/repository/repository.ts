@@ -3,8 +3,8 @@
  * version folders holding `model.onnx`. The layout is the configuration; nothing else is kept.
  */
 import { join } from "node:path";
-import { ModelConfig, type VersionPolicy } from "../../shared/contracts/model_config.ts";
-import { badRequest, notFound, unprocessable } from "../../shared/http/problem.ts";
+import { ModelConfig, type VersionPolicy } from "@edgeml/shared/contracts";
+import { invalid, notFound, unprocessable } from "@edgeml/shared/errors";
 
 export interface RepositoryModel {
   name: string;
@@ -17,7 +17,7 @@ const MODEL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 export function assertModelName(name: string): void {
   if (!MODEL_NAME.test(name) || name.includes("..")) {
-    throw badRequest("invalid_model_name", `'${name}' is not a valid model name`);
+    throw invalid("invalid_model_name", `'${name}' is not a valid model name`);
   }
 }
 
@@ -34,7 +34,7 @@ export async function listModels(repo: string): Promise<string[]> {
   return names.sort();
 }
 
-/** Parses and validates a config given as JSON text; problems are 422 with the issues. */
+/** Parses and validates a config given as JSON text; problems are `unprocessable`, with issues. */
 export function parseModelConfig(name: string, text: string): ModelConfig {
   let raw: unknown;
   try {
@@ -51,7 +51,7 @@ export function parseModelConfig(name: string, text: string): ModelConfig {
     throw unprocessable(
       "invalid_model_config",
       `config of '${name}' is invalid: ${issues.join("; ")}`,
-      { issues },
+      { extra: { issues } },
     );
   }
   if (parsed.data.name !== undefined && parsed.data.name !== name) {

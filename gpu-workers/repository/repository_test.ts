@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ProblemError } from "../../shared/http/problem.ts";
+import { DomainError } from "@edgeml/shared/errors";
+import { domainErrorFrom, rejectsDomainError } from "@edgeml/shared/testing";
 import {
   assertModelName,
   listModels,
@@ -9,22 +10,6 @@ import {
   readModel,
   selectVersions,
 } from "./repository.ts";
-
-function assertProblem(err: unknown, status: number, code: string): ProblemError {
-  assert.ok(err instanceof ProblemError, `expected a ProblemError, got ${String(err)}`);
-  assert.equal(err.status, status);
-  assert.equal(err.code, code);
-  return err;
-}
-
-async function rejectsProblem(promise: Promise<unknown>, status: number, code: string) {
-  let problem: ProblemError | undefined;
-  await assert.rejects(promise, (err) => {
-    problem = assertProblem(err, status, code);
-    return true;
-  });
-  return problem!;
-}
 
 /** Runs `fn` in a fresh temporary repository, removed afterwards. */
 async function withRepo(fn: (repo: string) => Promise<void>) {
@@ -129,19 +114,27 @@ Deno.test("a model folder without versions has none available", async () => {
   });
 });
 
-Deno.test("a config that is not JSON is 422 invalid_model_config", async () => {
+Deno.test("a config that is not JSON is unprocessable: invalid_model_config", async () => {
   await withRepo(async (repo) => {
     await writeConfig(repo, "broken", "{ max_batch_size: 4 ");
-    const problem = await rejectsProblem(readModel(repo, "broken"), 422, "invalid_model_config");
-    assert.match(problem.detail, /not valid JSON/);
+    const err = await rejectsDomainError(
+      readModel(repo, "broken"),
+      "unprocessable",
+      "invalid_model_config",
+    );
+    assert.match(err.detail, /not valid JSON/);
   });
 });
 
-Deno.test("a config violating the schema is 422 invalid_model_config with the issues", async () => {
+Deno.test("a config violating the schema is unprocessable: invalid_model_config with the issues", async () => {
   await withRepo(async (repo) => {
     await writeConfig(repo, "bad", JSON.stringify({ max_batch_size: -1, bogus_field: true }));
-    const problem = await rejectsProblem(readModel(repo, "bad"), 422, "invalid_model_config");
-    const issues = problem.extra?.issues as string[];
+    const err = await rejectsDomainError(
+      readModel(repo, "bad"),
+      "unprocessable",
+      "invalid_model_config",
+    );
+    const issues = err.extra?.issues as string[];
     assert.ok(Array.isArray(issues));
     assert.equal(issues.length, 2, JSON.stringify(issues));
     assert.ok(issues.some((i) => i.startsWith("max_batch_size: ")), JSON.stringify(issues));
@@ -150,40 +143,39 @@ Deno.test("a config violating the schema is 422 invalid_model_config with the is
 });
 
 Deno.test("parseModelConfig reports nested issue paths", () => {
-  try {
-    parseModelConfig("m", JSON.stringify({ instance_group: [{ kind: "tpu" }] }));
-    assert.fail("expected a throw");
-  } catch (err) {
-    const problem = assertProblem(err, 422, "invalid_model_config");
-    const issues = problem.extra?.issues as string[];
-    assert.equal(issues.length, 1);
-    assert.ok(issues[0].startsWith("instance_group.0.kind: "), issues[0]);
-  }
+  const err = domainErrorFrom(
+    () => parseModelConfig("m", JSON.stringify({ instance_group: [{ kind: "tpu" }] })),
+    "unprocessable",
+    "invalid_model_config",
+  );
+  const issues = err.extra?.issues as string[];
+  assert.equal(issues.length, 1);
+  assert.ok(issues[0].startsWith("instance_group.0.kind: "), issues[0]);
 });
 
-Deno.test("a config naming another model is 422", async () => {
+Deno.test("a config naming another model is unprocessable", async () => {
   await withRepo(async (repo) => {
     await writeConfig(repo, "folder_name", JSON.stringify({ name: "other_name" }));
-    const problem = await rejectsProblem(
+    const err = await rejectsDomainError(
       readModel(repo, "folder_name"),
-      422,
+      "unprocessable",
       "invalid_model_config",
     );
-    assert.match(problem.detail, /other_name/);
+    assert.match(err.detail, /other_name/);
   });
 });
 
-Deno.test("a missing model is 404 model_not_found", async () => {
+Deno.test("a missing model is not_found: model_not_found", async () => {
   await withRepo(async (repo) => {
-    await rejectsProblem(readModel(repo, "ghost"), 404, "model_not_found");
+    await rejectsDomainError(readModel(repo, "ghost"), "not_found", "model_not_found");
   });
 });
 
-Deno.test("bad model names are 400 invalid_model_name", async () => {
+Deno.test("bad model names are invalid: invalid_model_name", async () => {
   await withRepo(async (repo) => {
     for (const name of ["..", "a..b", "../etc", "a/b", ".hidden", "", "sp ace", "a\\b"]) {
-      await rejectsProblem(readModel(repo, name), 400, "invalid_model_name");
-      assert.throws(() => assertModelName(name), ProblemError, `name '${name}'`);
+      await rejectsDomainError(readModel(repo, name), "invalid", "invalid_model_name");
+      assert.throws(() => assertModelName(name), DomainError, `name '${name}'`);
     }
   });
   for (const name of ["resnet50", "bert-base.v2", "_x", "A1"]) assertModelName(name);

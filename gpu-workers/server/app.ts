@@ -1,19 +1,30 @@
-/** The pool's Open Inference Protocol v2 REST API (plus Triton's repository extension). */
-import { Hono } from "hono";
+/**
+ * The pool's Open Inference Protocol v2 REST API (plus Triton's repository extension), declared
+ * from the shared OIP route contracts so its OpenAPI document is generated from what it serves.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, Env } from "hono";
+import type { z } from "zod";
 import {
   INFERENCE_HEADER_CONTENT_LENGTH,
+  metricsRoute,
+  OIP_COMPONENTS,
+  oipRoutes,
+  openApiRoute,
   RepositoryIndexRequest,
   RepositoryLoadRequest,
-} from "../../shared/contracts/oip.ts";
-import { bodyLimit } from "../../shared/http/body_limit.ts";
-import { readJson } from "../../shared/http/json_body.ts";
+} from "@edgeml/shared/contracts";
 import {
+  bodyLimit,
+  createApiApp,
+  createNotFoundHandler,
   createProblemHandler,
-  notFoundHandler,
+  type Logger,
+  readJson,
+  registerSchemas,
+  requestId,
   serviceUnavailable,
-} from "../../shared/http/problem.ts";
-import { requestId } from "../../shared/http/request_id.ts";
-import type { Logger } from "../../shared/http/logger.ts";
+} from "@edgeml/shared/http";
 import type { Pool } from "../pool/pool.ts";
 import { decodeInferRequest, encodeInferResponse } from "./infer_codec.ts";
 
@@ -25,6 +36,19 @@ export interface OipAppOptions {
   serverVersion?: string;
 }
 
+/** The OpenAPI document's `info` for the pool. */
+export const POOL_API_INFO = {
+  title: "edgeml worker pool (Open Inference Protocol v2)",
+  version: "0.1.0",
+};
+
+/** An empty body (no length, not chunked) reads as `{}`: Triton's client may send none. */
+async function optionalJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const empty = (c.req.header("content-length") ?? "0") === "0" &&
+    !c.req.header("transfer-encoding");
+  return empty ? schema.parse({}) : await readJson(c, schema);
+}
+
 export function createOipApp(
   pool: Pool,
   {
@@ -33,43 +57,53 @@ export function createOipApp(
     serverName = "edgeml-workers",
     serverVersion = "0.1.0",
   }: OipAppOptions = {},
-): Hono {
-  const app = new Hono();
+): OpenAPIHono<Env> {
+  const app = createApiApp();
   app.use(requestId());
   app.onError(createProblemHandler({
+    kserveErrorField: true,
     onUnexpected: (err, c) =>
       logger?.error("unhandled error", { path: c.req.path, error: String(err) }),
   }));
-  app.notFound(notFoundHandler);
+  app.notFound(createNotFoundHandler({ kserveErrorField: true }));
+  registerSchemas(app, OIP_COMPONENTS);
 
-  app.get("/v2/health/live", (c) => c.json({ live: pool.live }, pool.live ? 200 : 503));
-  app.get("/v2/health/ready", (c) => {
+  app.openapi(
+    oipRoutes.serverLive,
+    (c) =>
+      pool.live ? c.json({ live: true }, 200) : (() => {
+        throw serviceUnavailable("not_live", "the pool has stopped", 1);
+      })(),
+  );
+  app.openapi(oipRoutes.serverReady, (c) => {
     if (!pool.ready) throw serviceUnavailable("not_ready", "the pool is starting or draining", 1);
-    return c.json({ ready: true });
+    return c.json({ ready: true }, 200);
   });
-  app.get("/v2", (c) =>
+  app.openapi(oipRoutes.serverMetadata, (c) =>
     c.json({
       name: serverName,
       version: serverVersion,
       extensions: ["binary_tensor_data", "model_repository", "schedule_policy"],
-    }));
+    }, 200));
 
-  app.get("/v2/models/:model", (c) => c.json(pool.metadata(c.req.param("model"))));
-  app.get(
-    "/v2/models/:model/versions/:version",
-    (c) => c.json(pool.metadata(c.req.param("model"), c.req.param("version"))),
+  app.openapi(
+    oipRoutes.modelMetadata,
+    (c) => c.json(pool.metadata(c.req.valid("param").model), 200),
   );
-  const ready = (model: string, version?: string) => ({
-    name: model,
-    ready: pool.isReady(model, version),
+  app.openapi(oipRoutes.versionMetadata, (c) => {
+    const { model, version } = c.req.valid("param");
+    return c.json(pool.metadata(model, version), 200);
   });
-  app.get("/v2/models/:model/ready", (c) => c.json(ready(c.req.param("model"))));
-  app.get(
-    "/v2/models/:model/versions/:version/ready",
-    (c) => c.json(ready(c.req.param("model"), c.req.param("version"))),
-  );
+  app.openapi(oipRoutes.modelReady, (c) => {
+    const { model } = c.req.valid("param");
+    return c.json({ name: model, ready: pool.isReady(model) }, 200);
+  });
+  app.openapi(oipRoutes.versionReady, (c) => {
+    const { model, version } = c.req.valid("param");
+    return c.json({ name: model, ready: pool.isReady(model, version) }, 200);
+  });
 
-  const infer = async (c: import("hono").Context, model: string, version?: string) => {
+  const infer = async (c: Context, model: string, version?: string) => {
     pool.assertServing(model, version);
     const body = new Uint8Array(await c.req.arrayBuffer());
     const decoded = decodeInferRequest(
@@ -82,44 +116,47 @@ export function createOipApp(
       outputs: decoded.request.outputs?.map((o) => o.name),
       timeoutUs: decoded.timeoutUs,
     });
+    // The codec builds the Response itself (JSON or binary): typed routes cannot see its shape.
     return encodeInferResponse(
       decoded.request,
       result.modelName,
       result.modelVersion,
       result.outputs,
-    );
+    ) as never;
   };
   const limit = bodyLimit({ maxSize: maxBodyBytes });
-  app.post("/v2/models/:model/infer", limit, (c) => infer(c, c.req.param("model")));
-  app.post(
-    "/v2/models/:model/versions/:version/infer",
-    limit,
-    (c) => infer(c, c.req.param("model"), c.req.param("version")),
+  app.openapi(
+    { ...oipRoutes.modelInfer, middleware: [limit] },
+    (c) => infer(c, c.req.valid("param").model),
   );
-
-  const optionalJson = async <T>(c: import("hono").Context, schema: import("zod").ZodType<T>) =>
-    (c.req.header("content-length") ?? "0") === "0" && !c.req.header("transfer-encoding")
-      ? schema.parse({})
-      : await readJson(c, schema);
-
-  app.post("/v2/repository/index", async (c) => {
-    const body = await optionalJson(c, RepositoryIndexRequest);
-    return c.json(await pool.index(body.ready === true));
+  app.openapi({ ...oipRoutes.versionInfer, middleware: [limit] }, (c) => {
+    const { model, version } = c.req.valid("param");
+    return infer(c, model, version);
   });
-  app.post("/v2/repository/models/:model/load", async (c) => {
+
+  app.openapi(oipRoutes.repositoryIndex, async (c) => {
+    const body = await optionalJson(c, RepositoryIndexRequest);
+    return c.json(await pool.index(body.ready === true), 200);
+  });
+  app.openapi(oipRoutes.repositoryLoad, async (c) => {
     const body = await optionalJson(c, RepositoryLoadRequest);
     const config = body.parameters?.config;
-    await pool.load(c.req.param("model"), typeof config === "string" ? config : undefined);
-    return c.json({});
+    await pool.load(c.req.valid("param").model, typeof config === "string" ? config : undefined);
+    return c.json({}, 200);
   });
-  app.post("/v2/repository/models/:model/unload", async (c) => {
-    await pool.unload(c.req.param("model"));
-    return c.json({});
+  app.openapi(oipRoutes.repositoryUnload, async (c) => {
+    await pool.unload(c.req.valid("param").model);
+    return c.json({}, 200);
   });
 
-  app.get("/metrics", async (c) =>
+  app.openapi(metricsRoute, async (c) =>
     c.text(await pool.metrics.registry.metrics(), 200, {
       "content-type": pool.metrics.registry.contentType,
     }));
+  app.openapi(openApiRoute, (c) => c.json(app.getOpenAPI31Document(openApiConfig()), 200));
   return app;
+}
+
+function openApiConfig() {
+  return { openapi: "3.1.0", info: POOL_API_INFO };
 }

@@ -7,11 +7,14 @@ import {
   InferRequest,
   type InferResponse,
   type InferResponseOutput,
-} from "../../shared/contracts/oip.ts";
-import { badRequest, invalidRequest, unsupportedMediaType } from "../../shared/http/problem.ts";
-import { joinBinaryBody, sliceBinary, splitBinaryBody } from "../tensor/binary_tensors.ts";
-import { tensorFromJson, tensorToJson } from "../tensor/json_tensors.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+  joinBinaryBody,
+  sliceBinary,
+  splitBinaryBody,
+  type Tensor,
+  tensorFromJson,
+  tensorToJson,
+} from "@edgeml/shared/contracts";
+import { invalid, unsupportedMediaType } from "@edgeml/shared/errors";
 
 export interface DecodedInferRequest {
   request: InferRequest;
@@ -31,7 +34,7 @@ function binarySize(parameters: InferRequest["parameters"]): number | undefined 
   const size = parameters?.binary_data_size;
   if (size === undefined) return undefined;
   if (typeof size !== "number" || !Number.isInteger(size) || size < 0) {
-    throw badRequest(
+    throw invalid(
       "malformed_binary_header",
       `binary_data_size must be a byte count, got ${size}`,
     );
@@ -39,7 +42,10 @@ function binarySize(parameters: InferRequest["parameters"]): number | undefined 
   return size;
 }
 
-/** Decodes a request body; everything malformed is a 400 (415 for a foreign media type). */
+/**
+ * Decodes a request body; everything malformed is `invalid` (400), a foreign media type
+ * `unsupported_media_type` (415).
+ */
 export function decodeInferRequest(
   body: Uint8Array,
   contentType: string | undefined,
@@ -59,12 +65,18 @@ export function decodeInferRequest(
     try {
       raw = JSON.parse(decoder.decode(body));
     } catch (e) {
-      throw badRequest("malformed_json", `request body is not valid JSON: ${(e as Error).message}`);
+      throw invalid("malformed_json", `request body is not valid JSON: ${(e as Error).message}`);
     }
   }
   const parsed = InferRequest.safeParse(raw);
   if (!parsed.success) {
-    throw invalidRequest(parsed.error, "inference request does not match OIP v2");
+    const issues = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join("."),
+      message: i.message,
+    }));
+    throw invalid("invalid_request", "inference request does not match OIP v2", {
+      extra: { issues },
+    });
   }
   const request = parsed.data;
 
@@ -74,7 +86,7 @@ export function decodeInferRequest(
   const tensors = request.inputs.map((input, i): Tensor => {
     if (sizes[i] === undefined) return tensorFromJson(input);
     if (input.data !== undefined) {
-      throw badRequest(
+      throw invalid(
         "malformed_binary_header",
         `input '${input.name}' has both data and binary_data_size`,
       );
@@ -88,7 +100,7 @@ export function decodeInferRequest(
   });
   const timeout = request.parameters?.timeout;
   if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0))) {
-    throw badRequest(
+    throw invalid(
       "invalid_request",
       `parameters.timeout must be microseconds >= 0, got ${timeout}`,
     );

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import type { InferRequest } from "../../shared/contracts/oip.ts";
-import { problemFrom } from "../testing/assert_problem.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import type { InferRequest, Tensor } from "@edgeml/shared/contracts";
+import { domainErrorFrom } from "@edgeml/shared/testing";
 import { decodeInferRequest, encodeInferResponse } from "./infer_codec.ts";
 
 const encoder = new TextEncoder();
@@ -90,31 +89,35 @@ Deno.test("two binary inputs take consecutive slices in input order", () => {
   assert.deepEqual([...b.bytes], [3, 4, 5]);
 });
 
-Deno.test("binary sizes that do not match the body are 400 binary_size_mismatch", () => {
+Deno.test("binary sizes that do not match the body are invalid: binary_size_mismatch", () => {
   const header = {
     inputs: [{ name: "a", datatype: "UINT8", shape: [4], parameters: { binary_data_size: 4 } }],
   };
   const { body, headerLength } = binaryBody(header, [1, 2, 3]);
-  problemFrom(() => decodeInferRequest(body, undefined, headerLength), 400, "binary_size_mismatch");
+  domainErrorFrom(
+    () => decodeInferRequest(body, undefined, headerLength),
+    "invalid",
+    "binary_size_mismatch",
+  );
 });
 
 Deno.test("a media type that cannot carry JSON (application/xml) is 415", () => {
-  problemFrom(
+  domainErrorFrom(
     () => decodeInferRequest(json({ inputs: [] }), "application/xml", undefined),
-    415,
+    "unsupported_media_type",
     "unsupported_media_type",
   );
 });
 
-Deno.test("malformed JSON is 400 malformed_json", () => {
-  problemFrom(
+Deno.test("malformed JSON is invalid: malformed_json", () => {
+  domainErrorFrom(
     () => decodeInferRequest(encoder.encode('{"inputs": ['), "application/json", undefined),
-    400,
+    "invalid",
     "malformed_json",
   );
 });
 
-Deno.test("a body that does not match OIP v2 is 400 invalid_request with issues", () => {
+Deno.test("a body that does not match OIP v2 is invalid: invalid_request with issues", () => {
   const cases = [
     { inputs: [] },
     { inputs: [{ name: "x", datatype: "FLOAT", shape: [1], data: [1] }] },
@@ -122,17 +125,17 @@ Deno.test("a body that does not match OIP v2 is 400 invalid_request with issues"
     {},
   ];
   for (const c of cases) {
-    const problem = problemFrom(
+    const err = domainErrorFrom(
       () => decodeInferRequest(json(c), "application/json", undefined),
-      400,
+      "invalid",
       "invalid_request",
     );
-    const issues = problem.extra?.issues as unknown[];
+    const issues = err.extra?.issues as unknown[];
     assert.ok(Array.isArray(issues) && issues.length > 0, JSON.stringify(c));
   }
 });
 
-Deno.test("binary_data_size together with data is 400", () => {
+Deno.test("binary_data_size together with data is invalid", () => {
   const header = {
     inputs: [{
       name: "a",
@@ -143,36 +146,40 @@ Deno.test("binary_data_size together with data is 400", () => {
     }],
   };
   const { body, headerLength } = binaryBody(header, [1, 2]);
-  problemFrom(
+  domainErrorFrom(
     () => decodeInferRequest(body, undefined, headerLength),
-    400,
+    "invalid",
     "malformed_binary_header",
   );
 });
 
-Deno.test("a bad Inference-Header-Content-Length is 400", () => {
+Deno.test("a bad Inference-Header-Content-Length is invalid", () => {
   const { body } = binaryBody({ inputs: [] });
-  problemFrom(() => decodeInferRequest(body, undefined, "oops"), 400, "malformed_binary_header");
-  problemFrom(
+  domainErrorFrom(
+    () => decodeInferRequest(body, undefined, "oops"),
+    "invalid",
+    "malformed_binary_header",
+  );
+  domainErrorFrom(
     () => decodeInferRequest(body, undefined, String(body.byteLength + 1)),
-    400,
+    "invalid",
     "malformed_binary_header",
   );
 });
 
-Deno.test("a non-integer binary_data_size is 400", () => {
+Deno.test("a non-integer binary_data_size is invalid", () => {
   const header = {
     inputs: [{ name: "a", datatype: "UINT8", shape: [2], parameters: { binary_data_size: "2" } }],
   };
   const { body, headerLength } = binaryBody(header, [1, 2]);
-  problemFrom(
+  domainErrorFrom(
     () => decodeInferRequest(body, undefined, headerLength),
-    400,
+    "invalid",
     "malformed_binary_header",
   );
 });
 
-Deno.test("parameters.timeout is the queue timeout in µs; a bad one is 400", () => {
+Deno.test("parameters.timeout is the queue timeout in µs; a bad one is invalid", () => {
   const withTimeout = (timeout: unknown) =>
     json({
       parameters: { timeout },
@@ -180,14 +187,14 @@ Deno.test("parameters.timeout is the queue timeout in µs; a bad one is 400", ()
     });
   assert.equal(decodeInferRequest(withTimeout(2500), undefined, undefined).timeoutUs, 2500);
   assert.equal(decodeInferRequest(withTimeout(0), undefined, undefined).timeoutUs, 0);
-  problemFrom(
+  domainErrorFrom(
     () => decodeInferRequest(withTimeout(-1), undefined, undefined),
-    400,
+    "invalid",
     "invalid_request",
   );
-  problemFrom(
+  domainErrorFrom(
     () => decodeInferRequest(withTimeout("5"), undefined, undefined),
-    400,
+    "invalid",
     "invalid_request",
   );
 });

@@ -4,33 +4,33 @@
  * model file is refused while the old version keeps serving, and unload/drain finish cleanly.
  */
 import assert from "node:assert/strict";
-import { createOipClient, OipError } from "../client/oip_client.ts";
+import { createGraphBuilder, encodeModel } from "@edgeml/shared/onnx";
+import { createOipClient, type OipClient, OipError } from "../client/oip_client.ts";
 import {
   createFixtureRepository,
   inputRows,
   SMALL,
   writeVersion,
 } from "../testing/fixture_repository.ts";
-import { startPoolServer } from "./pool_server.ts";
-import { createGraphBuilder } from "../../shared/onnx/graph_builder.ts";
-import { encodeModel } from "../../shared/onnx/model_io.ts";
+import { metricValue, untilMetrics, untilWorkers, within } from "../testing/waits.ts";
+import { type PoolServer, startPoolServer } from "./pool_server.ts";
 
 const CONFIG = { max_batch_size: 8, dynamic_batching: { max_queue_delay_us: 500 } };
+/** Upper bound of every wait below: generous, for a loaded two-core machine. */
+const WAIT_MS = 30_000;
 
-/** Sends requests back to back from `concurrency` loops until `stop` resolves; counts outcomes. */
-async function load(
-  client: ReturnType<typeof createOipClient>,
-  model: string,
-  stop: Promise<void>,
-  concurrency = 4,
-) {
-  let done = false;
-  stop.then(() => (done = true));
+/**
+ * Sends one-row requests back to back from `concurrency` loops until `stop()`. `answered(n)`
+ * resolves once `n` more responses have come back than when it was called.
+ */
+function startLoad(client: OipClient, model: string, concurrency = 4) {
+  let stopped = false;
   const versions: string[] = [];
   const failures: unknown[] = [];
+  let waiters: { count: number; resolve(): void }[] = [];
   const x = inputRows(1, 16, 3);
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (!done) {
+  const loops = Promise.all(Array.from({ length: concurrency }, async () => {
+    while (!stopped) {
       try {
         const r = await client.inferBinary(model, [{
           name: "input",
@@ -42,14 +42,41 @@ async function load(
       } catch (e) {
         failures.push(e);
       }
+      const total = versions.length + failures.length;
+      waiters = waiters.filter((w) => total < w.count || (w.resolve(), false));
     }
   }));
-  return { versions, failures };
+  return {
+    answered(n: number): Promise<void> {
+      const count = versions.length + failures.length + n;
+      return within(
+        new Promise<void>((resolve) => waiters.push({ count, resolve })),
+        WAIT_MS,
+        `${n} more responses from ${model}`,
+      );
+    },
+    async stop() {
+      stopped = true;
+      await loops;
+      return { versions, failures };
+    },
+  };
+}
+
+/** Waits until the pool has received `n` requests for the model: pending or answered. */
+function untilReceived(client: OipClient, model: string, n: number) {
+  return untilMetrics(
+    client,
+    (text) =>
+      metricValue(text, "nv_inference_pending_request_count", model) +
+          metricValue(text, "nv_inference_request_success", model) >= n,
+    { timeoutMs: WAIT_MS, what: `${n} requests for ${model} to reach the pool` },
+  );
 }
 
 /** A pool over a fresh one-model repository, torn down (workers and files) afterwards. */
 async function withPool(
-  fn: (server: Awaited<ReturnType<typeof startPoolServer>>, repo: string) => Promise<void>,
+  fn: (server: PoolServer, repo: string) => Promise<void>,
 ) {
   const repo = await createFixtureRepository([{
     name: "small",
@@ -69,55 +96,58 @@ Deno.test("lifecycle: a worker killed with SIGKILL is restarted and no request f
   await withPool(async (server) => {
     const client = createOipClient(server.url);
     const [worker] = server.pool.workers();
-    let release!: () => void;
-    const stop = new Promise<void>((r) => (release = r));
-    const running = load(client, "small", stop);
-    await new Promise((r) => setTimeout(r, 100));
-    Deno.kill(worker.pid!, "SIGKILL");
-    // Wait until a new process holds the slot, then keep serving a little longer.
-    const deadline = Date.now() + 15_000;
-    while (server.pool.workers()[0].pid === worker.pid || !server.pool.workers()[0].live) {
-      assert.ok(Date.now() < deadline, "worker was not restarted in time");
-      await new Promise((r) => setTimeout(r, 20));
+    const load = startLoad(client, "small");
+    try {
+      await load.answered(20);
+      Deno.kill(worker.pid!, "SIGKILL");
+      // A new process holds the slot; it answers requests, and the requests lost with the old
+      // one were run again (none failed).
+      await untilWorkers(server.pool, ([w]) => w.live && w.pid !== worker.pid, {
+        timeoutMs: WAIT_MS,
+        what: "the killed worker to be replaced",
+      });
+      await load.answered(20);
+      const { versions, failures } = await load.stop();
+      assert.deepEqual(failures, []);
+      assert.ok(versions.length >= 40);
+      assert.notEqual(server.pool.workers()[0].pid, worker.pid);
+      assert.match(await client.metrics(), /nv_worker_restarts\{worker="cpu0"\} 1/);
+      assert.equal((await client.modelMetadata("small")).parameters?.execution_provider, "cpu");
+    } finally {
+      await load.stop();
     }
-    await new Promise((r) => setTimeout(r, 100));
-    release();
-    const { versions, failures } = await running;
-    assert.deepEqual(failures, []);
-    assert.ok(versions.length > 10);
-    assert.notEqual(server.pool.workers()[0].pid, worker.pid);
-    assert.match(await client.metrics(), /nv_worker_restarts\{worker="cpu0"\} 1/);
-    assert.equal((await client.modelMetadata("small")).parameters?.execution_provider, "cpu");
   });
 });
 
 Deno.test("lifecycle: hot swap to a new version under concurrent requests, zero failures", async () => {
   await withPool(async (server, repo) => {
     const client = createOipClient(server.url);
-    let release!: () => void;
-    const stop = new Promise<void>((r) => (release = r));
-    const running = load(client, "small", stop, 8);
-    await new Promise((r) => setTimeout(r, 100));
-    await writeVersion(repo, "small", 2, { ...SMALL, seed: 99 });
-    await client.load("small");
-    await new Promise((r) => setTimeout(r, 150));
-    release();
-    const { versions, failures } = await running;
-    assert.deepEqual(failures, []);
-    assert.ok(versions.includes("1") && versions.includes("2"), "both versions answered");
-    assert.equal(versions.at(-1), "2");
-    // latest 1 policy: version 1 is gone once its queue drained.
-    assert.deepEqual((await client.modelMetadata("small")).versions, ["2"]);
-    await assert.rejects(
-      client.modelMetadata("small", "1"),
-      (e: unknown) => e instanceof OipError && e.status === 404,
-    );
-    assert.deepEqual(await client.repositoryIndex(true), [{
-      name: "small",
-      version: "2",
-      state: "READY",
-      reason: "",
-    }]);
+    const load = startLoad(client, "small", 8);
+    try {
+      await load.answered(20);
+      await writeVersion(repo, "small", 2, { ...SMALL, seed: 99 });
+      await client.load("small");
+      // Requests sent once load() has returned go to version 2.
+      await load.answered(20);
+      const { versions, failures } = await load.stop();
+      assert.deepEqual(failures, []);
+      assert.ok(versions.includes("1") && versions.includes("2"), "both versions answered");
+      assert.equal(versions.at(-1), "2");
+      // latest 1 policy: version 1 is gone once its queue drained.
+      assert.deepEqual((await client.modelMetadata("small")).versions, ["2"]);
+      await assert.rejects(
+        client.modelMetadata("small", "1"),
+        (e: unknown) => e instanceof OipError && e.status === 404,
+      );
+      assert.deepEqual(await client.repositoryIndex(true), [{
+        name: "small",
+        version: "2",
+        state: "READY",
+        reason: "",
+      }]);
+    } finally {
+      await load.stop();
+    }
   });
 });
 
@@ -165,6 +195,7 @@ Deno.test("lifecycle: unload drains then frees the model; load brings it back; i
       () =>
         client.inferBinary("small", [{ name: "input", datatype: "FP32", shape: [1, 16], data: x }]),
     );
+    await untilReceived(client, "small", 10);
     await client.unload("small");
     // Everything accepted before the unload was answered.
     assert.equal((await Promise.all(inflight)).length, 10);
@@ -186,24 +217,31 @@ Deno.test("lifecycle: unload drains then frees the model; load brings it back; i
 Deno.test("lifecycle: drain answers queued requests, then stops the workers", async () => {
   const repo = await createFixtureRepository([{
     name: "small",
-    config: CONFIG,
+    // A batch waits up to 200 ms to fill: requests are still queued when the drain starts.
+    config: { max_batch_size: 64, dynamic_batching: { max_queue_delay_us: 200_000 } },
     versions: [SMALL],
   }]);
   const server = await startPoolServer({ repository: repo, gpus: [] });
-  const client = createOipClient(server.url);
-  const x = inputRows(1, 16);
-  const inflight = Array.from(
-    { length: 10 },
-    () =>
-      client.inferBinary("small", [{ name: "input", datatype: "FP32", shape: [1, 16], data: x }]),
-  );
-  await new Promise((r) => setTimeout(r, 5));
-  const pid = server.pool.workers()[0].pid!;
-  await server.shutdown();
-  assert.equal((await Promise.all(inflight)).length, 10);
-  // The worker process is gone.
-  assert.throws(() => Deno.kill(pid, "SIGCONT"));
-  await Deno.remove(repo, { recursive: true });
+  let stopped = false;
+  try {
+    const client = createOipClient(server.url);
+    const x = inputRows(1, 16);
+    const inflight = Array.from(
+      { length: 10 },
+      () =>
+        client.inferBinary("small", [{ name: "input", datatype: "FP32", shape: [1, 16], data: x }]),
+    );
+    await untilReceived(client, "small", 10);
+    const pid = server.pool.workers()[0].pid!;
+    stopped = true;
+    await server.shutdown();
+    assert.equal((await Promise.all(inflight)).length, 10);
+    // The worker process is gone.
+    assert.throws(() => Deno.kill(pid, "SIGCONT"));
+  } finally {
+    if (!stopped) await server.shutdown();
+    await Deno.remove(repo, { recursive: true });
+  }
 });
 
 Deno.test("lifecycle: a model whose batch dimension is fixed is refused for batching (422)", async () => {

@@ -3,36 +3,36 @@
  * client. Covers metadata (with the CUDA→CPU fallback), every bad-input case and the metrics.
  */
 import assert from "node:assert/strict";
+import { assertProblem } from "@edgeml/shared/testing";
 import { createOipClient, OipError } from "../client/oip_client.ts";
 import { createFixtureRepository, inputRows, SMALL } from "../testing/fixture_repository.ts";
+import { metricValue } from "../testing/waits.ts";
 import { startPoolServer } from "./pool_server.ts";
 
-const repo = await createFixtureRepository([
-  {
-    name: "small",
-    config: { max_batch_size: 8, dynamic_batching: { max_queue_delay_us: 100 } },
-    versions: [SMALL],
-  },
-  {
-    name: "small_cpu",
-    config: { max_batch_size: 8, instance_group: [{ kind: "cpu", count: 1 }] },
-    versions: [SMALL],
-  },
-]);
-
+/** A pool over a fresh two-model repository, torn down (workers and files) afterwards. */
 async function withServer(fn: (url: string) => Promise<void>, maxBodyBytes?: number) {
-  const server = await startPoolServer({ repository: repo, gpus: [], maxBodyBytes });
+  const repo = await createFixtureRepository([
+    {
+      name: "small",
+      config: { max_batch_size: 8, dynamic_batching: { max_queue_delay_us: 100 } },
+      versions: [SMALL],
+    },
+    {
+      name: "small_cpu",
+      config: { max_batch_size: 8, instance_group: [{ kind: "cpu", count: 1 }] },
+      versions: [SMALL],
+    },
+  ]);
   try {
-    await fn(server.url);
+    const server = await startPoolServer({ repository: repo, gpus: [], maxBodyBytes });
+    try {
+      await fn(server.url);
+    } finally {
+      await server.shutdown();
+    }
   } finally {
-    await server.shutdown();
+    await Deno.remove(repo, { recursive: true });
   }
-}
-
-async function problem(res: Promise<Response>) {
-  const r = await res;
-  assert.equal(r.headers.get("content-type"), "application/problem+json");
-  return { status: r.status, body: await r.json() };
 }
 
 const post = (
@@ -128,60 +128,62 @@ Deno.test("OIP v2: every bad input is a 4xx problem that names the mistake, and 
         }],
       });
 
-    let p = await problem(post(`${url}/v2/models/nope/infer`, good()));
-    assert.deepEqual([p.status, p.body.code], [404, "model_not_found"]);
-    p = await problem(post(`${url}/v2/models/small/versions/7/infer`, good()));
-    assert.deepEqual([p.status, p.body.code], [404, "version_not_found"]);
-    p = await problem(fetch(`${url}/v2/models/nope`));
-    assert.equal(p.status, 404);
-    p = await problem(post(infer, good({ name: "pixels" })));
-    assert.deepEqual([p.status, p.body.code], [400, "unknown_input"]);
-    assert.deepEqual(p.body.expected, ["input"]);
-    p = await problem(post(infer, good({ datatype: "FP64" })));
-    assert.deepEqual([p.status, p.body.code, p.body.expected, p.body.given], [
-      400,
-      "datatype_mismatch",
-      "FP32",
-      "FP64",
-    ]);
-    p = await problem(post(infer, good({ shape: [1, 15], data: Array(15).fill(0) })));
-    assert.deepEqual([p.status, p.body.code, p.body.expected, p.body.given], [
+    await assertProblem(post(`${url}/v2/models/nope/infer`, good()), 404, "model_not_found");
+    await assertProblem(
+      post(`${url}/v2/models/small/versions/7/infer`, good()),
+      404,
+      "version_not_found",
+    );
+    await assertProblem(fetch(`${url}/v2/models/nope`), 404, "model_not_found");
+    let p = await assertProblem(post(infer, good({ name: "pixels" })), 400, "unknown_input");
+    assert.deepEqual(p.expected, ["input"]);
+    p = await assertProblem(post(infer, good({ datatype: "FP64" })), 400, "datatype_mismatch");
+    assert.deepEqual([p.expected, p.given], ["FP32", "FP64"]);
+    p = await assertProblem(
+      post(infer, good({ shape: [1, 15], data: Array(15).fill(0) })),
       400,
       "shape_mismatch",
-      [-1, 16],
-      [1, 15],
-    ]);
-    p = await problem(post(infer, good({ data: Array(15).fill(0) })));
-    assert.deepEqual([p.status, p.body.code, p.body.expected, p.body.given], [
+    );
+    assert.deepEqual([p.expected, p.given], [[-1, 16], [1, 15]]);
+    p = await assertProblem(
+      post(infer, good({ data: Array(15).fill(0) })),
       400,
       "element_count_mismatch",
-      16,
-      15,
-    ]);
-    p = await problem(post(infer, good({ shape: [9, 16], data: Array(144).fill(0) })));
-    assert.deepEqual([p.status, p.body.code], [400, "batch_size_out_of_range"]);
-    p = await problem(post(infer, good({ data: Array(16).fill("x") })));
-    assert.deepEqual([p.status, p.body.code], [400, "invalid_tensor_element"]);
-    p = await problem(post(infer, "{not json"));
-    assert.deepEqual([p.status, p.body.code], [400, "malformed_json"]);
-    p = await problem(post(infer, JSON.stringify({ inputs: [] })));
-    assert.deepEqual([p.status, p.body.code], [400, "invalid_request"]);
-    p = await problem(post(infer, "<a/>", { "content-type": "application/xml" }));
-    assert.deepEqual([p.status, p.body.code], [415, "unsupported_media_type"]);
-    p = await problem(
+    );
+    assert.deepEqual([p.expected, p.given], [16, 15]);
+    await assertProblem(
+      post(infer, good({ shape: [9, 16], data: Array(144).fill(0) })),
+      400,
+      "batch_size_out_of_range",
+    );
+    await assertProblem(
+      post(infer, good({ data: Array(16).fill("x") })),
+      400,
+      "invalid_tensor_element",
+    );
+    await assertProblem(post(infer, "{not json"), 400, "malformed_json");
+    await assertProblem(post(infer, JSON.stringify({ inputs: [] })), 400, "invalid_request");
+    await assertProblem(
+      post(infer, "<a/>", { "content-type": "application/xml" }),
+      415,
+      "unsupported_media_type",
+    );
+    await assertProblem(
       post(infer, good(), {
         "content-type": "application/octet-stream",
         "Inference-Header-Content-Length": "9999",
       }),
+      400,
+      "malformed_binary_header",
     );
-    assert.deepEqual([p.status, p.body.code], [400, "malformed_binary_header"]);
-    p = await problem(
+    await assertProblem(
       post(infer, "xxxx", {
         "content-type": "application/octet-stream",
         "Inference-Header-Content-Length": "4",
       }),
+      400,
+      "malformed_binary_header",
     );
-    assert.deepEqual([p.status, p.body.code], [400, "malformed_binary_header"]);
     const header = JSON.stringify({
       inputs: [{
         name: "input",
@@ -190,34 +192,43 @@ Deno.test("OIP v2: every bad input is a 4xx problem that names the mistake, and 
         parameters: { binary_data_size: 64 },
       }],
     });
-    p = await problem(post(infer, header + "short", {
-      "content-type": "application/octet-stream",
-      "Inference-Header-Content-Length": String(header.length),
-    }));
-    assert.deepEqual([p.status, p.body.code], [400, "binary_size_mismatch"]);
-    p = await problem(
+    await assertProblem(
+      post(infer, header + "short", {
+        "content-type": "application/octet-stream",
+        "Inference-Header-Content-Length": String(header.length),
+      }),
+      400,
+      "binary_size_mismatch",
+    );
+    await assertProblem(
       post(
         infer,
         JSON.stringify({ inputs: JSON.parse(good()).inputs, outputs: [{ name: "logits" }] }),
       ),
+      400,
+      "unknown_output",
     );
-    assert.deepEqual([p.status, p.body.code], [400, "unknown_output"]);
-    p = await problem(post(`${url}/v2/repository/models/nope/load`, "{}"));
-    assert.deepEqual([p.status, p.body.code], [404, "model_not_found"]);
-    p = await problem(
+    await assertProblem(
+      post(`${url}/v2/repository/models/nope/load`, "{}"),
+      404,
+      "model_not_found",
+    );
+    await assertProblem(
       post(
         `${url}/v2/repository/models/small/load`,
         JSON.stringify({ parameters: { config: "{bad" } }),
       ),
+      422,
+      "invalid_model_config",
     );
-    assert.deepEqual([p.status, p.body.code], [422, "invalid_model_config"]);
-    p = await problem(
+    await assertProblem(
       post(
         `${url}/v2/repository/models/small/load`,
         JSON.stringify({ parameters: { config: '{"max_batch_size":-1}' } }),
       ),
+      422,
+      "invalid_model_config",
     );
-    assert.deepEqual([p.status, p.body.code], [422, "invalid_model_config"]);
 
     // Still serving, same worker: nothing above reached or hurt it.
     const ok = await client.infer("small", JSON.parse(good()));
@@ -238,18 +249,14 @@ Deno.test("OIP v2: a body over the limit is a 413", async () => {
       }],
     });
     assert.ok(big.length > 1024);
-    const p = await problem(post(`${url}/v2/models/small/infer`, big));
-    assert.deepEqual([p.status, p.body.code], [413, "body_too_large"]);
+    await assertProblem(post(`${url}/v2/models/small/infer`, big), 413, "body_too_large");
   }, 1024);
 });
 
 Deno.test("OIP v2: metrics counters move as requests are served", async () => {
   await withServer(async (url) => {
     const client = createOipClient(url);
-    const value = (text: string, name: string) => {
-      const line = text.split("\n").find((l) => l.startsWith(`${name}{model="small",version="1"`));
-      return line ? Number(line.split(" ").pop()) : 0;
-    };
+    const value = (text: string, name: string) => metricValue(text, name, "small");
     const before = await client.metrics();
     const request = {
       inputs: [{

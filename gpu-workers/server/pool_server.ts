@@ -1,5 +1,7 @@
 /** Starts a worker pool and serves its OIP v2 API over HTTP; the unit every test and the launcher use. */
-import type { Logger } from "../../shared/http/logger.ts";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env } from "hono";
+import type { Logger } from "@edgeml/shared/http";
 import { Pool, type PoolOptions } from "../pool/pool.ts";
 import { createOipApp } from "./app.ts";
 
@@ -13,6 +15,8 @@ export interface PoolServerOptions extends Omit<PoolOptions, "log"> {
 
 export interface PoolServer {
   pool: Pool;
+  /** The OIP app itself, for callers in this process (the embedded gateway calls it directly). */
+  app: OpenAPIHono<Env>;
   url: string;
   port: number;
   /** Drains queued requests, stops the workers, closes the listener. */
@@ -31,6 +35,7 @@ export async function startPoolServer(options: PoolServerOptions): Promise<PoolS
   const bound = (server.addr as Deno.NetAddr).port;
   return {
     pool,
+    app,
     url: `http://${hostname}:${bound}`,
     port: bound,
     async shutdown(drainTimeoutMs = 10_000) {

@@ -1,8 +1,7 @@
 /** Builds throwaway model repositories for tests: real ONNX files from the graph builder. */
 import { join } from "node:path";
-import type { ModelConfigInput } from "../../shared/contracts/model_config.ts";
-import { buildMlpClassifier, type MlpClassifierSpec } from "../../shared/onnx/demo_models.ts";
-import { encodeModel } from "../../shared/onnx/model_io.ts";
+import type { ModelConfigInput } from "@edgeml/shared/contracts";
+import { buildMlpClassifier, encodeModel, type MlpClassifierSpec } from "@edgeml/shared/onnx";
 
 export interface FixtureModel {
   name: string;

@@ -4,9 +4,13 @@
  */
 /// <reference lib="deno.worker" />
 import * as ort from "onnxruntime-node";
-import type { Datatype, TensorMetadata } from "../../shared/contracts/oip.ts";
-import type { ExecutionProvider } from "../../shared/contracts/model_config.ts";
-import { datatypeFromOrt, datatypeInfo } from "../tensor/datatypes.ts";
+import {
+  type Datatype,
+  datatypeFromOrt,
+  datatypeInfo,
+  type ExecutionProvider,
+  type TensorMetadata,
+} from "@edgeml/shared/contracts";
 import { createSessionWithFallback, describeValues } from "./session_factory.ts";
 import type { ProviderAttempt } from "../ipc/messages.ts";
 

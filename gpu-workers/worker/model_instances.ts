@@ -2,8 +2,7 @@
  * The instances of one loaded model version inside a worker process (Triton's instance group
  * `count`): each is a thread with its own session; a run goes to an idle one or waits in FIFO.
  */
-import type { TensorMetadata } from "../../shared/contracts/oip.ts";
-import type { ExecutionProvider } from "../../shared/contracts/model_config.ts";
+import type { ExecutionProvider, TensorMetadata } from "@edgeml/shared/contracts";
 import type { ProviderAttempt } from "../ipc/messages.ts";
 import type { FromInstance, ThreadTensor, ToInstance } from "./instance_thread.ts";
 

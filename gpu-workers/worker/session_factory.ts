@@ -4,9 +4,11 @@
  * provider is tried alone, in order, and every failure is kept to be reported.
  */
 import * as ort from "onnxruntime-node";
-import type { TensorMetadata } from "../../shared/contracts/oip.ts";
-import type { ExecutionProvider } from "../../shared/contracts/model_config.ts";
-import { datatypeFromOrt } from "../tensor/datatypes.ts";
+import {
+  datatypeFromOrt,
+  type ExecutionProvider,
+  type TensorMetadata,
+} from "@edgeml/shared/contracts";
 import type { ProviderAttempt } from "../ipc/messages.ts";
 
 // Failed provider loads are reported through our own reply; ORT's console noise is not.

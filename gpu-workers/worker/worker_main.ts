@@ -89,13 +89,40 @@ async function handle(command: ToWorker, payload: Uint8Array) {
   }
 }
 
-// Ctrl-C reaches the whole process group; the pool decides when we stop (by closing stdin),
-// so that requests in flight are drained first.
+/** How long releasing the sessions may take once the pool is gone, before we exit anyway. */
+const DISPOSE_LIMIT_MS = 5_000;
+/** How often the parent pid is checked. */
+const PARENT_CHECK_MS = 500;
+
+let exiting = false;
+
+/** Releases the sessions (bounded: a stuck run must not keep an orphan alive), then exits. */
+async function shutdown(): Promise<never> {
+  if (!exiting) {
+    exiting = true;
+    const limit = setTimeout(() => Deno.exit(0), DISPOSE_LIMIT_MS);
+    await Promise.all([...models.values()].map((m) => m.dispose())).catch(() => undefined);
+    clearTimeout(limit);
+  }
+  Deno.exit(0);
+}
+
+// The pool decides when we stop, by closing our stdin, so that requests in flight are drained
+// first: Ctrl-C reaches the whole process group and is ignored here.
 Deno.addSignalListener("SIGINT", () => {});
+
+// A pool that dies (SIGKILL, OOM killer) closes its end of our stdin, which ends the loop below.
+// Should that end have leaked into another process, we still notice that we were orphaned: our
+// parent pid changes to the reaper's.
+const parentPid = Deno.ppid;
+const parentWatch = setInterval(() => {
+  if (Deno.ppid !== parentPid) shutdown();
+}, PARENT_CHECK_MS);
+Deno.unrefTimer(parentWatch);
+
 send({ type: "started", id: 0, pid: Deno.pid });
 for await (const frame of readFrames<ToWorker>(Deno.stdin.readable)) {
   handle(frame.header, frame.payload);
 }
 // The pool closed our stdin: it is gone or wants us gone.
-await Promise.all([...models.values()].map((m) => m.dispose()));
-Deno.exit(0);
+await shutdown();

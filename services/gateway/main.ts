@@ -1,21 +1,38 @@
-/** Gateway process: `deno run -A services/gateway/main.ts` with EDGEML_POOL_URL and EDGEML_GATEWAY_PORT. */
-import { createLogger } from "../../shared/http/logger.ts";
+/**
+ * The gateway alone, in front of a worker pool elsewhere:
+ * `deno run -A services/gateway/main.ts` with EDGEML_POOL_URL (http://127.0.0.1:8001),
+ * EDGEML_HOST (127.0.0.1), EDGEML_GATEWAY_PORT (8000), EDGEML_ADMIN_TOKEN (the repository
+ * routes answer 403 without one), EDGEML_MAX_INFER_BYTES, EDGEML_LOG_LEVEL.
+ * SIGINT / SIGTERM stop it after in-flight requests finish.
+ */
+import { createLogger, type LogLevel } from "@edgeml/shared/http";
 import { createGatewayApp } from "./app.ts";
+import { httpUpstream } from "./upstream.ts";
 
+const env = (name: string) => Deno.env.get(name);
 const logger = createLogger({
   service: "gateway",
-  level: (Deno.env.get("EDGEML_LOG_LEVEL") ?? "info") as "info",
+  level: (env("EDGEML_LOG_LEVEL") ?? "info") as LogLevel,
 });
-const poolUrl = Deno.env.get("EDGEML_POOL_URL") ?? "http://127.0.0.1:8001";
-const hostname = Deno.env.get("EDGEML_HOST") ?? "127.0.0.1";
-const port = Number(Deno.env.get("EDGEML_GATEWAY_PORT") ?? 8000);
+const poolUrl = env("EDGEML_POOL_URL") ?? "http://127.0.0.1:8001";
+const hostname = env("EDGEML_HOST") ?? "127.0.0.1";
+const port = Number(env("EDGEML_GATEWAY_PORT") ?? 8000);
+const maxInferBytes = env("EDGEML_MAX_INFER_BYTES");
 
-const app = createGatewayApp({ poolUrl, logger });
+const app = createGatewayApp({
+  upstream: httpUpstream(poolUrl),
+  adminToken: env("EDGEML_ADMIN_TOKEN") || undefined,
+  maxInferBytes: maxInferBytes ? Number(maxInferBytes) : undefined,
+  logger,
+});
 const server = Deno.serve({
   hostname,
   port,
-  onListen: ({ port }) =>
-    logger.info("gateway listening", { url: `http://${hostname}:${port}`, poolUrl }),
+  onListen: ({ port }) => {
+    logger.info("gateway listening", { url: `http://${hostname}:${port}`, poolUrl });
+    // A line on stdout a parent process (tests, supervisors) can wait for.
+    console.log(JSON.stringify({ listening: `http://${hostname}:${port}` }));
+  },
 }, app.fetch);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, () => server.shutdown().then(() => Deno.exit(0)));

@@ -3,7 +3,8 @@
  * numbered version folders). Names follow Triton's config.pbtxt where one exists; the dynamic
  * batching fields use the shorter `_us` names of our design.
  */
-import { z } from "zod";
+// z from @hono/zod-openapi: zod extended with `.openapi()`, which registering a component needs.
+import { z } from "@hono/zod-openapi";
 
 export const ExecutionProvider = z.enum(["cuda", "cpu"]);
 export type ExecutionProvider = z.infer<typeof ExecutionProvider>;

@@ -4,7 +4,8 @@
  * Field names follow the protocol (snake_case), not our camelCase service APIs: clients written
  * for Triton or KServe must work unchanged.
  */
-import { z } from "zod";
+// z from @hono/zod-openapi: zod extended with `.openapi()`, which registering a component needs.
+import { z } from "@hono/zod-openapi";
 
 export const DATATYPES = [
   "BOOL",
@@ -28,7 +29,7 @@ export type Datatype = z.infer<typeof Datatype>;
 export type TensorData = Array<number | boolean | string | TensorData>;
 export const TensorData: z.ZodType<TensorData> = z.array(
   z.union([z.number(), z.boolean(), z.string(), z.lazy(() => TensorData)]),
-);
+).meta({ id: "TensorData" }); // an id, so OpenAPI refers to the recursion instead of unrolling it
 
 const Parameters = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 

@@ -1,6 +1,6 @@
 import type { Handler, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { Counter, Histogram, Registry } from "prom-client";
+import { Counter, Histogram, Registry } from "./prometheus.ts";
 
 /** Options of {@link createHttpMetrics}. */
 export interface HttpMetricsOptions {

@@ -21,3 +21,7 @@ export * from "./timeout.ts";
 export * from "./metrics.ts";
 export * from "./json_body.ts";
 export * from "./logger.ts";
+export * from "./openapi_app.ts";
+export * from "./openapi_drift.ts";
+export * from "./stream_limit.ts";
+export * from "./edge_service.ts";

@@ -1,3 +1,5 @@
+import { DomainError } from "../errors/domain_error.ts";
+
 /** Options of {@link OnnxFormatError}. */
 export interface OnnxFormatErrorOptions {
   /** Where the bytes came from (a file path), to name it in the message. */
@@ -9,18 +11,25 @@ export interface OnnxFormatErrorOptions {
 /**
  * Bytes or a message that are not a usable ONNX model: undecodable protobuf, a required part
  * missing, or tensor contents that disagree with their declared type and shape.
+ *
+ * A {@link DomainError} of kind `unprocessable`, code `invalid_onnx`: an upload that is not a
+ * model maps to 422 at the edge without this module knowing HTTP. `detail` omits the source
+ * (a server path may not reach API clients); `message` names it for logs.
+ *
+ * @example
+ * ```ts
+ * throw new OnnxFormatError("missing graph", { source: "models/a.onnx" });
+ * ```
  */
-export class OnnxFormatError extends Error {
+export class OnnxFormatError extends DomainError {
   override name = "OnnxFormatError";
-  /** What is wrong, without the generic prefix (stable enough to show to API clients). */
-  readonly detail: string;
   /** Where the bytes came from, when known. */
   readonly source?: string;
 
   constructor(detail: string, options: OnnxFormatErrorOptions = {}) {
+    super("unprocessable", "invalid_onnx", detail, { cause: options.cause });
     const where = options.source === undefined ? "" : ` (${options.source})`;
-    super(`invalid ONNX model${where}: ${detail}`, { cause: options.cause });
-    this.detail = detail;
+    this.message = `invalid ONNX model${where}: ${detail}`;
     this.source = options.source;
   }
 }

@@ -3,6 +3,15 @@
  * type, typed access to weights, a graph builder for generating test and demo models, and the
  * product's seeded demo models.
  *
+ * Edge-safe: no file system and no ONNX Runtime. Reading and writing `.onnx` files is
+ * `@edgeml/shared/onnx/files`.
+ *
+ * @example
+ * ```ts
+ * import { decodeModel, encodeModel, getInitializer } from "@edgeml/shared/onnx";
+ * const model = decodeModel(bytes, "upload");
+ * const weight = getInitializer(model, "fc1.weight");
+ * ```
  * @module
  */
 
@@ -12,8 +21,8 @@ export { onnx } from "./proto.ts";
 /** One error type for "these bytes are not a usable model", so APIs can map it to a 4xx. */
 export { OnnxFormatError, type OnnxFormatErrorOptions } from "./errors.ts";
 
-/** Model (de)serialisation with validation, and crash-safe file writes. */
-export { decodeModel, encodeModel, readModelFile, writeModelFile } from "./model_io.ts";
+/** Model (de)serialisation with validation. */
+export { decodeModel, encodeModel } from "./model_io.ts";
 
 /** Weight access as typed arrays, hiding raw_data vs typed-field storage differences. */
 export {
@@ -23,6 +32,9 @@ export {
   listInitializers,
   setInitializer,
 } from "./initializers.ts";
+
+/** A standalone named tensor (e.g. an initializer or constant to add to a graph). */
+export { createTensor } from "./tensor_codec.ts";
 
 /** Element type names shared with onnxruntime's Tensor, and conversions to ONNX codes. */
 export {

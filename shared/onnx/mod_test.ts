@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import * as onnxModule from "./mod.ts";
-import {
-  createGraphBuilder,
-  getInitializer,
-  OnnxFormatError,
-  readModelFile,
-  setInitializer,
-  writeModelFile,
-} from "./mod.ts";
+import { readModelFile, writeModelFile } from "./files.ts";
+import { createGraphBuilder, getInitializer, OnnxFormatError, setInitializer } from "./mod.ts";
 
-Deno.test("mod.ts exposes the public API and no test helpers", () => {
+Deno.test("mod.ts exposes the public API and no test helpers or file IO", () => {
   assert.deepEqual(Object.keys(onnxModule).sort(), [
     "DATA_TYPE_NAMES",
     "DEMO_MODELS",
@@ -19,6 +13,7 @@ Deno.test("mod.ts exposes the public API and no test helpers", () => {
     "OnnxFormatError",
     "buildMlpClassifier",
     "createGraphBuilder",
+    "createTensor",
     "dataTypeCode",
     "dataTypeFromCode",
     "decodeModel",
@@ -29,9 +24,7 @@ Deno.test("mod.ts exposes the public API and no test helpers", () => {
     "listInitializers",
     "mulberry32",
     "onnx",
-    "readModelFile",
     "setInitializer",
-    "writeModelFile",
   ]);
   assert.equal(typeof onnxModule.onnx.ModelProto.decode, "function");
 });

@@ -1,3 +1,4 @@
+import { elementCount } from "../contracts/datatypes.ts";
 import {
   createTypedArray,
   dataTypeCode,
@@ -20,12 +21,8 @@ export type DecodedTensor = {
   [K in DataTypeName]: { dims: number[]; dataType: K; data: TypedArrayByDataType[K] };
 }[DataTypeName];
 
-/** Number of elements a shape holds (1 for a scalar's empty shape). */
-export function elementCount(dims: readonly number[]): number {
-  let n = 1;
-  for (const d of dims) n *= d;
-  return n;
-}
+/** Number of elements a shape holds; the one definition lives with the OIP datatype table. */
+export { elementCount };
 
 function checkDims(dims: readonly number[]): void {
   for (const d of dims) {

@@ -10,7 +10,7 @@
  * initializers are never averaged. An update returns a new state and never mutates the old
  * one, so a failed update leaves the previous state intact.
  */
-import { unprocessable } from "../http/problem.ts";
+import { unprocessable } from "../errors/domain_error.ts";
 import { setInitializer } from "../onnx/initializers.ts";
 import { decodeModel, encodeModel } from "../onnx/model_io.ts";
 import type { onnx } from "../onnx/proto.ts";

@@ -1,11 +1,44 @@
 import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
-import { ProblemError } from "../http/problem.ts";
+import { DomainError, type DomainErrorKind } from "../errors/domain_error.ts";
+import { createGraphBuilder } from "../onnx/graph_builder.ts";
 import { getInitializer } from "../onnx/initializers.ts";
 import { encodeModel } from "../onnx/model_io.ts";
 import { averageToModel, createAverage, updateAverage } from "./averaging.ts";
 import { readCheckpoint } from "./checkpoint.ts";
-import { bnMlpCheckpoint, pattern } from "./testing/tiny_models.ts";
+
+/** Fills `length` values from a simple formula of (seed, index), so tests can recompute them. */
+function pattern(length: number, seed: number): Float32Array {
+  return Float32Array.from(
+    { length },
+    (_, i) => Math.fround(Math.sin(seed * 1.3 + i * 0.7) * (1 + seed * 0.1)),
+  );
+}
+
+/**
+ * input [-1, 4] → Gemm(fc.weight [4, 3], fc.bias) → BatchNormalization(bn.*) → Relu →
+ * Reshape to [-1, 3] (an int64 shape initializer that must never be averaged) → output.
+ * Checkpoint `seed` sets every float initializer from `pattern` (variances kept positive).
+ */
+function bnMlpCheckpoint(seed: number): Uint8Array {
+  const b = createGraphBuilder("bn_mlp");
+  const x = b.input("input", "float32", [-1, 4]);
+  const w = b.initializer("fc.weight", pattern(12, seed), [4, 3]);
+  const bias = b.initializer("fc.bias", pattern(3, seed + 100), [3]);
+  const scale = b.initializer("bn.weight", pattern(3, seed + 200).map((v) => 1 + v / 4), [3]);
+  const shift = b.initializer("bn.bias", pattern(3, seed + 300), [3]);
+  const mean = b.initializer("bn.running_mean", pattern(3, seed + 400), [3]);
+  const variance = b.initializer(
+    "bn.running_var",
+    pattern(3, seed + 500).map((v) => 1 + Math.abs(v)),
+    [3],
+  );
+  const h = b.gemm(x, w, bias, { transB: false });
+  const y = b.relu(b.batchNormalization(h, scale, shift, mean, variance));
+  const shape = b.initializer("shape", new BigInt64Array([-1n, 3n]), [2], "int64");
+  b.output(b.reshape(y, shape), "output", "float32", [-1, 3]);
+  return encodeModel(b.build());
+}
 
 const checkpoints = [1, 2, 3, 4].map((seed) => readCheckpoint(bnMlpCheckpoint(seed)));
 const fold = (state: ReturnType<typeof createAverage>) =>
@@ -55,27 +88,31 @@ Deno.test("EMA: a₁ = x₁, then decay·a + (1 − decay)·x", () => {
   close(state.tensors.get("fc.weight")!, expected);
   assert.throws(
     () => createAverage({ strategy: "ema", decay: 1.5 }),
-    (e: unknown) => e instanceof ProblemError && e.status === 422,
+    (e: unknown) => e instanceof DomainError && e.kind === "unprocessable",
   );
 });
 
-Deno.test("bad checkpoints are 4xx and leave the previous state as it was", () => {
+Deno.test("bad checkpoints are domain errors and leave the previous state as it was", () => {
   const before = updateAverage(createAverage({ strategy: "equal" }), checkpoints[0]);
   const snapshot = before.tensors.get("fc.weight")!.slice();
-  const expectProblem = (fn: () => unknown, status: number, code: string) =>
+  const expectProblem = (fn: () => unknown, kind: DomainErrorKind, code: string) =>
     assert.throws(
       fn,
-      (e: unknown) => e instanceof ProblemError && e.status === status && e.code === code,
+      (e: unknown) => e instanceof DomainError && e.kind === kind && e.code === code,
     );
   expectProblem(
     () => readCheckpoint(new TextEncoder().encode("definitely not onnx")),
-    400,
+    "invalid",
     "invalid_onnx",
   );
-  expectProblem(() => readCheckpoint(bnMlpCheckpoint(1).subarray(0, 100)), 400, "invalid_onnx");
+  expectProblem(
+    () => readCheckpoint(bnMlpCheckpoint(1).subarray(0, 100)),
+    "invalid",
+    "invalid_onnx",
+  );
   expectProblem(
     () => readCheckpoint(bnMlpCheckpoint(1), { maxBytes: 100 }),
-    413,
+    "too_large",
     "checkpoint_too_large",
   );
   const w = getInitializer(readCheckpoint(bnMlpCheckpoint(2)).model, "fc.weight")
@@ -85,7 +122,7 @@ Deno.test("bad checkpoints are 4xx and leave the previous state as it was", () =
   patched.graph!.initializer!.find((t) => t.name === "fc.weight")!.rawData = new Uint8Array(
     w.buffer,
   );
-  expectProblem(() => readCheckpoint(encodeModel(patched)), 422, "non_finite_weights");
+  expectProblem(() => readCheckpoint(encodeModel(patched)), "unprocessable", "non_finite_weights");
   // Another architecture: one initializer with a different shape.
   const other = readCheckpoint(bnMlpCheckpoint(3)).model;
   other.graph!.initializer!.find((t) => t.name === "fc.bias")!.dims = [1, 3];
@@ -93,7 +130,9 @@ Deno.test("bad checkpoints are 4xx and leave the previous state as it was", () =
     updateAverage(before, readCheckpoint(encodeModel(other)), "other.onnx");
     assert.fail("expected architecture_mismatch");
   } catch (e) {
-    assert.ok(e instanceof ProblemError && e.status === 422 && e.code === "architecture_mismatch");
+    assert.ok(
+      e instanceof DomainError && e.kind === "unprocessable" && e.code === "architecture_mismatch",
+    );
     assert.deepEqual(e.extra?.missing, ["fc.bias:float32[3]"]);
     assert.deepEqual(e.extra?.unexpected, ["fc.bias:float32[1,3]"]);
   }

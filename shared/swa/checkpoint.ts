@@ -6,7 +6,7 @@
 import { decodeModel, OnnxFormatError } from "../onnx/model_io.ts";
 import { getInitializer, listInitializers } from "../onnx/initializers.ts";
 import type { onnx } from "../onnx/proto.ts";
-import { badRequest, payloadTooLarge, unprocessable } from "../http/problem.ts";
+import { invalid, tooLarge, unprocessable } from "../errors/domain_error.ts";
 
 export type TensorRole = "parameter" | "buffer" | "integer";
 
@@ -44,24 +44,24 @@ export function batchNormBuffers(model: onnx.IModelProto): Set<string> {
 
 /**
  * Parses and checks one checkpoint. Not ONNX, truncated, too large, non-float32 weights, or
- * NaN/Inf values are 4xx errors naming the problem; nothing is kept from a refused checkpoint.
+ * NaN/Inf values are DomainErrors (`invalid`, `too_large`, `unprocessable`) naming the problem; nothing is kept from a refused checkpoint.
  */
 export function readCheckpoint(
   bytes: Uint8Array,
   { source = "checkpoint", maxBytes = DEFAULT_MAX_CHECKPOINT_BYTES } = {},
 ): Checkpoint {
   if (bytes.byteLength > maxBytes) {
-    throw payloadTooLarge(
+    throw tooLarge(
       "checkpoint_too_large",
       `${source} is ${bytes.byteLength} bytes; the limit is ${maxBytes}`,
-      { limitBytes: maxBytes },
+      { extra: { limitBytes: maxBytes } },
     );
   }
   let model: onnx.ModelProto;
   try {
     model = decodeModel(bytes, source);
   } catch (e) {
-    if (e instanceof OnnxFormatError) throw badRequest("invalid_onnx", e.message);
+    if (e instanceof OnnxFormatError) throw invalid("invalid_onnx", e.message, { cause: e });
     throw e;
   }
   const buffers = batchNormBuffers(model);
@@ -76,7 +76,7 @@ export function readCheckpoint(
         throw unprocessable(
           "non_finite_weights",
           `${source}: initializer '${info.name}' holds ${data[bad]} at index ${bad}`,
-          { initializer: info.name, index: bad },
+          { extra: { initializer: info.name, index: bad } },
         );
       }
       const role: TensorRole = buffers.has(info.name) ? "buffer" : "parameter";
@@ -98,7 +98,7 @@ export function readCheckpoint(
 
 /**
  * Checks that `next` has exactly the architecture of `reference` (same initializers, types and
- * shapes); a mismatch is a 422 that lists every difference.
+ * shapes); a mismatch is an `unprocessable` DomainError that lists every difference.
  */
 export function assertSameArchitecture(reference: Checkpoint, next: Checkpoint, source: string) {
   const a = new Set(reference.signature);
@@ -109,7 +109,7 @@ export function assertSameArchitecture(reference: Checkpoint, next: Checkpoint, 
     throw unprocessable(
       "architecture_mismatch",
       `${source} does not share the averaged model's graph: ${missing.length} initializers differ or are missing, ${unexpected.length} are new`,
-      { missing, unexpected },
+      { extra: { missing, unexpected } },
     );
   }
 }

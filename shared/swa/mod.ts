@@ -1,17 +1,28 @@
 /**
- * The SWA engine: Stochastic Weight Averaging (Izmailov et al. 2018) and SWA-Gaussian
- * (Maddox et al. 2019) on ONNX checkpoints, numerically matching torch.optim.swa_utils and the
- * SWAG reference code (see pytorch_parity_test.ts).
+ * The SWA engine's edge-safe core: Stochastic Weight Averaging (Izmailov et al. 2018) and
+ * SWA-Gaussian (Maddox et al. 2019) on ONNX checkpoints, numerically matching
+ * torch.optim.swa_utils and the SWAG reference code, plus SWALR. Pure math over decoded models:
+ * no ONNX Runtime, no file system, no HTTP (errors are `DomainError`s).
+ *
+ * BatchNorm recalibration (`updateBn`, on ONNX Runtime), servable SWAG samples and the
+ * crash-safe state store are the SWA service's control plane: `@edgeml/swa-serving/control`.
  *
  * @example
  * ```ts
+ * import { averageToModel, createAverage, readCheckpoint, updateAverage } from "@edgeml/shared/swa";
  * let average = createAverage({ strategy: "equal" });
  * for (const bytes of checkpoints) average = updateAverage(average, readCheckpoint(bytes));
- * const swa = await updateBn(averageToModel(average), calibrationRows, [64], { batchSize: 32 });
+ * const swa = averageToModel(average); // then updateBn(swa, …) on the control plane
  * ```
  * @module
  */
-export { batchNormBuffers, type Checkpoint, readCheckpoint } from "./checkpoint.ts";
+export {
+  batchNormBuffers,
+  type Checkpoint,
+  type CheckpointTensor,
+  readCheckpoint,
+  type TensorRole,
+} from "./checkpoint.ts";
 export {
   type AverageOptions,
   type AverageState,
@@ -30,7 +41,4 @@ export {
   type SwagState,
   swagVariance,
 } from "./swag.ts";
-export { swagModels } from "./swag_models.ts";
-export { updateBn, type UpdateBnOptions } from "./update_bn.ts";
-export { SWALR, type SwaLrOptions } from "./swalr.ts";
-export { loadAverage, loadSwag, saveAverage, saveSwag } from "./state_store.ts";
+export { type LearningRateHolder, SWALR, type SwaLrOptions } from "./swalr.ts";

@@ -11,7 +11,7 @@
  *
  * with z₁ ~ N(0, I_P), z₂ ~ N(0, I_K). Moments use the reference's float32 operation order.
  */
-import { badRequest, unprocessable } from "../http/problem.ts";
+import { invalid, unprocessable } from "../errors/domain_error.ts";
 import type { onnx } from "../onnx/proto.ts";
 import { withTensors } from "./averaging.ts";
 import { assertSameArchitecture, type Checkpoint } from "./checkpoint.ts";
@@ -108,7 +108,7 @@ export function swagVariance(state: SwagState): Float32Array {
 /** Draws one flattened parameter vector θ̃ from the SWAG posterior. */
 export function sampleSwag(state: SwagState, { scale, cov, seed }: SampleOptions): Float64Array {
   if (!(scale >= 0) || !Number.isFinite(scale)) {
-    throw badRequest("invalid_scale", `scale must be a finite number >= 0, got ${scale}`);
+    throw invalid("invalid_scale", `scale must be a finite number >= 0, got ${scale}`);
   }
   if (state.n === 0) throw unprocessable("empty_swag", "no checkpoint has been collected yet");
   if (cov && state.maxRows < 2) {

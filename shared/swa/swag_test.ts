@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ProblemError } from "../http/problem.ts";
+import { DomainError, type DomainErrorKind } from "../errors/domain_error.ts";
 import { createGraphBuilder } from "../onnx/graph_builder.ts";
 import { encodeModel } from "../onnx/model_io.ts";
 import { readCheckpoint } from "./checkpoint.ts";
@@ -89,17 +89,17 @@ Deno.test("SWAG samples: seeded and reproducible; covariance matches scale·(dia
   }
 });
 
-Deno.test("SWAG refuses scale < 0 (400) and a covariance without K >= 2 (422)", () => {
+Deno.test("SWAG refuses scale < 0 (invalid) and a covariance without K >= 2 (unprocessable)", () => {
   const state = collectAll(3);
-  const problem = (fn: () => unknown, status: number, code: string) =>
+  const problem = (fn: () => unknown, kind: DomainErrorKind, code: string) =>
     assert.throws(
       fn,
-      (e: unknown) => e instanceof ProblemError && e.status === status && e.code === code,
+      (e: unknown) => e instanceof DomainError && e.kind === kind && e.code === code,
     );
-  problem(() => sampleSwag(state, { scale: -1, cov: false, seed: 1 }), 400, "invalid_scale");
+  problem(() => sampleSwag(state, { scale: -1, cov: false, seed: 1 }), "invalid", "invalid_scale");
   problem(
     () => sampleSwag(collectAll(1), { scale: 1, cov: true, seed: 1 }),
-    422,
+    "unprocessable",
     "covariance_needs_k",
   );
   // Diagonal-only sampling is fine with K = 1.

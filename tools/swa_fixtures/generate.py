@@ -3,7 +3,7 @@
 
 Run with Debian's interpreter (python3-torch 1.13, python3-sklearn 1.2 from apt):
 
-    /usr/bin/python3 tools/swa_fixtures/generate.py --out shared/swa/testdata
+    /usr/bin/python3 tools/swa_fixtures/generate.py --out services/swa-serving/control/testdata
 
 Deterministic: two runs on the same machine/torch build give byte-identical files.
 Writes the digits data set, ONNX checkpoints of short training runs (mlp x3, cnn x1), and
@@ -658,7 +658,7 @@ def sha256(path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", required=True, help="output folder (e.g. shared/swa/testdata)")
+    ap.add_argument("--out", required=True, help="output folder (e.g. services/swa-serving/control/testdata)")
     args = ap.parse_args()
     out = args.out
 

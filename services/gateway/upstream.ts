@@ -1,0 +1,39 @@
+/**
+ * Where the gateway sends OIP requests: the worker pool over HTTP (an edge deployed away from
+ * its pool) or the pool's own app in this process (the embedded default: a function call, no
+ * socket). Both take and give standard `Request`/`Response`, bodies streamed.
+ */
+export type Upstream = (request: Request) => Promise<Response>;
+
+/**
+ * The pool at `baseUrl`, over HTTP.
+ *
+ * @example
+ * ```ts
+ * const upstream = httpUpstream("http://pool.internal:8001");
+ * ```
+ */
+export function httpUpstream(baseUrl: string): Upstream {
+  const base = new URL(baseUrl);
+  return function forwardOverHttp(request) {
+    const incoming = new URL(request.url);
+    const target = new URL(incoming.pathname + incoming.search, base);
+    return fetch(new Request(target, request));
+  };
+}
+
+/**
+ * A pool app in this process (anything with Hono's `fetch`).
+ *
+ * @example
+ * ```ts
+ * const upstream = inProcessUpstream(poolServer.app);
+ * ```
+ */
+export function inProcessUpstream(
+  app: { fetch(request: Request): Response | Promise<Response> },
+): Upstream {
+  return async function forwardInProcess(request) {
+    return await app.fetch(request);
+  };
+}

@@ -2,7 +2,8 @@
  * The inference request bodies every load test sends, in both encodings: used by the local
  * benchmark (`gpu-workers/bench`) and mirrored by the k6 script (`loadtests/k6/`).
  */
-import { INFERENCE_HEADER_CONTENT_LENGTH, joinBinaryBody } from "@edgeml/shared/contracts";
+import { INFERENCE_HEADER_CONTENT_LENGTH } from "@edgeml/shared/contracts";
+import { joinBinaryBody } from "@edgeml/shared/contracts/wire";
 import { sampleRow, type TensorEncoding } from "./scenario_matrix.ts";
 
 export type { TensorEncoding };

@@ -7,7 +7,7 @@
  * stays valid while the buffer is reused. Cutting a payload into tensors (`splitPayload`)
  * copies nothing.
  */
-export { splitBytes as splitPayload } from "@edgeml/shared/contracts";
+export { splitBytes as splitPayload } from "@edgeml/shared/contracts/wire";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

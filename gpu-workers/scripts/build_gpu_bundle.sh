@@ -12,26 +12,25 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 payload=${1:-gpu-workers/scripts/payload}
 provider_pkg=com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9
-ort=onnxruntime-node@1.29.0
 export ONNXRUNTIME_NODE_INSTALL=skip
 
 [ -x node_modules/.bin/deno ] || npm ci --no-audit --no-fund
-node_modules/.bin/deno install --quiet
-deno_bin=$(ls node_modules/.deno/@deno+linux-x64-glibc@*/node_modules/@deno/linux-x64-glibc/deno | head -1)
+deno_bin=$(node_modules/.bin/deno eval 'console.log(Deno.execPath())')
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/providers"
 cp "$deno_bin" "$stage/deno"
 
-# npm packages: every package deno.json imports must be there (Deno checks them all before it
-# runs anything offline); only other platforms' ORT builds and the Deno npm package are left out.
-tar -C . -cf - \
-  --exclude='node_modules/.deno/@deno+linux-x64-glibc@*' \
-  --exclude="node_modules/.deno/$ort/node_modules/onnxruntime-node/bin/napi-v6/darwin" \
-  --exclude="node_modules/.deno/$ort/node_modules/onnxruntime-node/bin/napi-v6/win32" \
-  --exclude="node_modules/.deno/$ort/node_modules/onnxruntime-node/bin/napi-v6/linux/arm64" \
-  node_modules | tar -C "$stage" -xf -
+# npm packages: Deno keeps them in its cache (nodeModulesDir "none"), so the payload carries a
+# Deno cache of its own with every package deno.json imports (Deno checks them all before it
+# runs anything offline); other platforms' ORT builds and the Deno npm packages are left out.
+DENO_DIR="$stage/deno-dir" node_modules/.bin/deno install --quiet
+npm_cache="$stage/deno-dir/npm/registry.npmjs.org"
+rm -rf "$npm_cache/deno" "$npm_cache/@deno"
+for other in darwin win32 linux/arm64; do
+  rm -rf "$npm_cache"/onnxruntime-node/1.29.0/bin/napi-v6/$other
+done
 
 # The CUDA provider libraries, straight from the npm registry.
 fetch=$(mktemp -d)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the GPU host, from a copy of the repository that carries gpu-workers/scripts/payload
-# (see build_gpu_bundle.sh): checks and reassembles the payload, puts node_modules and the CUDA
-# provider libraries in place, points LD_LIBRARY_PATH at the host's CUDA 13, cuBLAS and cuDNN 9
+# (see build_gpu_bundle.sh): checks and reassembles the payload, puts its Deno cache (the npm
+# packages) and the CUDA provider libraries in place, points LD_LIBRARY_PATH at the host's CUDA 13, cuBLAS and cuDNN 9
 # libraries, then runs gpu_check.ts, which writes $OUT/gpu_check.json.
 #
 #   OUT=/some/dir bash gpu-workers/scripts/gpu_check.sh [gpu_check.ts flags, e.g. --width 4096]
@@ -22,9 +22,10 @@ if command -v xz >/dev/null; then unxz=(xz -d); else
   unxz=(python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.stdin.buffer), sys.stdout.buffer)')
 fi
 cat "$payload"/bundle.tar.xz.part-* | "${unxz[@]}" | tar -C "$work" -xf -
-rm -rf node_modules
-mv "$work/node_modules" node_modules
-ortdir=$(ls -d node_modules/.deno/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v6/linux/x64)
+# The payload's Deno cache holds the npm packages (deno.json: nodeModulesDir "none"); the CUDA
+# provider libraries go beside onnxruntime-node's binding there.
+export DENO_DIR="$work/deno-dir"
+ortdir=$(ls -d "$DENO_DIR"/npm/registry.npmjs.org/onnxruntime-node/*/bin/napi-v6/linux/x64)
 cp "$work"/providers/*.so "$ortdir"/
 deno="$work/deno"
 chmod +x "$deno"
@@ -42,6 +43,6 @@ echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH" > "$out/environment.txt"
 ldd "$ortdir/libonnxruntime_providers_cuda.so" > "$out/ldd-cuda-provider.txt" 2>&1 || true
 
 # package.json only pins Deno for npx; the bundle brings its own Deno binary.
-export DENO_DIR="$work/deno-dir" DENO_NO_UPDATE_CHECK=1 DENO_NO_PACKAGE_JSON=1
+export DENO_NO_UPDATE_CHECK=1 DENO_NO_PACKAGE_JSON=1
 "$deno" --version | head -1 >&2
 "$deno" run --allow-all --cached-only gpu-workers/scripts/gpu_check.ts --out "$out" "$@"

@@ -4,13 +4,8 @@
  */
 /// <reference lib="deno.worker" />
 import * as ort from "onnxruntime-node";
-import {
-  type Datatype,
-  datatypeFromOrt,
-  datatypeInfo,
-  type ExecutionProvider,
-  type TensorMetadata,
-} from "@edgeml/shared/contracts";
+import type { Datatype, ExecutionProvider, TensorMetadata } from "@edgeml/shared/contracts";
+import { datatypeFromOrt, datatypeInfo } from "@edgeml/shared/contracts/wire";
 import { createSessionWithFallback, describeValues } from "./session_factory.ts";
 import type { ProviderAttempt } from "../ipc/messages.ts";
 

@@ -4,11 +4,8 @@
  * provider is tried alone, in order, and every failure is kept to be reported.
  */
 import * as ort from "onnxruntime-node";
-import {
-  datatypeFromOrt,
-  type ExecutionProvider,
-  type TensorMetadata,
-} from "@edgeml/shared/contracts";
+import type { ExecutionProvider, TensorMetadata } from "@edgeml/shared/contracts";
+import { datatypeFromOrt } from "@edgeml/shared/contracts/wire";
 import type { ProviderAttempt } from "../ipc/messages.ts";
 
 // Failed provider loads are reported through our own reply; ORT's console noise is not.

@@ -11,7 +11,7 @@ import {
 } from "@edgeml/shared/swa";
 import { loadAverage, loadSwag, saveAverage, saveSwag } from "./state_store.ts";
 import { openState } from "./testing/swa_state.ts";
-import { bnMlpCheckpoint } from "./testing/tiny_models.ts";
+import { bnMlpCheckpoint } from "@edgeml/shared/swa/testing";
 
 const checkpoints = [1, 2, 3, 4].map((seed) => readCheckpoint(bnMlpCheckpoint(seed)));
 const FOLDER = "swa/bn_mlp/run-1/";

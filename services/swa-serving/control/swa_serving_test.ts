@@ -6,7 +6,7 @@ import { startPoolServer } from "@edgeml/gpu-workers";
 import { createOipClient } from "@edgeml/gpu-workers/client";
 import { encodeModel } from "@edgeml/shared/onnx";
 import { averageToModel, createAverage, readCheckpoint, updateAverage } from "@edgeml/shared/swa";
-import { bnMlpCheckpoint } from "./testing/tiny_models.ts";
+import { bnMlpCheckpoint } from "@edgeml/shared/swa/testing";
 import { updateBn } from "./update_bn.ts";
 
 Deno.test("SWA export: the averaged, BN-recalibrated model loads in ORT and the worker pool serves it", async () => {

@@ -8,7 +8,7 @@ import {
   swagParametersToModel,
 } from "@edgeml/shared/swa";
 import { swagModels } from "./swag_models.ts";
-import { bnMlpCheckpoint } from "./testing/tiny_models.ts";
+import { bnMlpCheckpoint } from "@edgeml/shared/swa/testing";
 import { updateBn } from "./update_bn.ts";
 
 Deno.test("every SWAG draw comes back BN-recalibrated on the calibration data", async () => {

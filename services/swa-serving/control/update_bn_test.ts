@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DomainError, type DomainErrorKind } from "@edgeml/shared/errors";
 import { createGraphBuilder, decodeModel, encodeModel, getInitializer } from "@edgeml/shared/onnx";
 import { updateBn } from "./update_bn.ts";
-import { pattern } from "./testing/tiny_models.ts";
+import { pattern } from "@edgeml/shared/swa/testing";
 
 const EPS = 1e-3;
 

@@ -6,7 +6,7 @@
 import { createAverage, readCheckpoint, updateAverage } from "@edgeml/shared/swa";
 import { loadAverage, saveAverage } from "../state_store.ts";
 import { openState } from "./swa_state.ts";
-import { bnMlpCheckpoint } from "./tiny_models.ts";
+import { bnMlpCheckpoint } from "@edgeml/shared/swa/testing";
 
 const { where } = await openState(Deno.args[0]);
 const out = Deno.stdout.writable.getWriter();

@@ -1,5 +1,5 @@
 /** Small ONNX models with BatchNorm for SWA tests, weights set per "checkpoint". */
-import { createGraphBuilder, encodeModel } from "@edgeml/shared/onnx";
+import { createGraphBuilder, encodeModel } from "../../onnx/mod.ts";
 
 /** Fills `length` values from a simple formula of (seed, index), so tests can recompute them. */
 export function pattern(length: number, seed: number): Float32Array {

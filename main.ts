@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { createLogger, type LogLevel } from "@edgeml/shared/http";
 import { openStores, tenantStores } from "@edgeml/shared/store";
 import { startPoolServer } from "@edgeml/gpu-workers";
-import { createOipClient } from "@edgeml/gpu-workers/client";
+import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { detectGpus } from "@edgeml/gpu-workers/devices";
 import { seedDemoRepository } from "@edgeml/gpu-workers/repository";
 import { createGatewayApp, EDGE_SERVICES, inProcessUpstream } from "@edgeml/gateway";
@@ -71,8 +71,8 @@ const gateway = createGatewayApp({
   upstream,
   services: EDGE_SERVICES,
   deps: {
-    // The embedded default's worker client is a function call into the pool's app.
-    workers: createOipClient("http://pool", (input, init) => upstream(new Request(input, init))),
+    // The embedded default's worker client is a function call into the pool itself.
+    workers: createInProcessClient(pool.pool),
     store: tenantStores(stores, "default"),
     config: Deno.env.toObject(),
     logger,

@@ -148,8 +148,8 @@ Deno.test("start: the embedded default serves both demo models and the README ex
     assert.equal(admitted.status, 200);
     await admitted.body?.cancel();
     // The seeded repository is plain files a user can read.
-    const config = JSON.parse(await Deno.readTextFile(`${dataDir}/models/mlp_large/config.json`));
-    assert.equal(config.max_batch_size, 64);
+    const config = await Deno.readTextFile(`${dataDir}/models/mlp_large/config.pbtxt`);
+    assert.match(config, /^max_batch_size: 64$/m);
     await Deno.stat(`${dataDir}/models/mlp_large/1/model.onnx`);
 
     const tree = descendants(child.pid);

@@ -1,6 +1,8 @@
 /**
  * The worker pool alone (what a GPU node runs): `deno run -A gpu-workers/main.ts
- * --repository ./models --port 8001 [--host 0.0.0.0] [--gpus 0,1|none] [--cpu-workers 1]`.
+ * --repository ./models --port 8001 [--host 0.0.0.0] [--gpus 0,1|none] [--cpu-workers 1] [--isolation thread|process]`.
+ * `--isolation process` (or EDGEML_ISOLATION=process) runs each device's model instances in a
+ * worker process of its own instead of threads of this one.
  * SIGTERM / Ctrl-C drain queued requests before exiting.
  */
 import { parseArgs } from "node:util";
@@ -15,6 +17,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "8001" },
     gpus: { type: "string" },
     "cpu-workers": { type: "string", default: "1" },
+    isolation: { type: "string", default: Deno.env.get("EDGEML_ISOLATION") ?? "thread" },
     "log-level": { type: "string", default: Deno.env.get("EDGEML_LOG_LEVEL") ?? "info" },
   },
 });
@@ -25,7 +28,12 @@ const gpus = values.gpus === undefined
   : values.gpus === "none"
   ? []
   : values.gpus.split(",").map(Number);
+if (values.isolation !== "thread" && values.isolation !== "process") {
+  console.error(`--isolation must be thread or process, not '${values.isolation}'`);
+  Deno.exit(2);
+}
 const server = await startPoolServer({
+  isolation: values.isolation,
   repository: values.repository,
   hostname: values.host,
   port: Number(values.port),

@@ -15,11 +15,15 @@ export interface BatcherClock {
   schedule(delayUs: number, fn: () => void, precise?: boolean): () => void;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** `performance.now()`, `setTimeout` and, for precise delays, {@link scheduleAfterUs}. */
 export const systemClock: BatcherClock = {
   now: () => performance.now(),
   schedule(delayUs, fn, precise = false) {
     if (precise) return scheduleAfterUs(delayUs, fn);
+    // setTimeout fires at once past 2^31-1 ms: a longer timeout is as good as none.
+    if (delayUs / 1000 > MAX_TIMER_MS) return () => {};
     const timer = setTimeout(fn, Math.max(1, delayUs / 1000));
     return () => clearTimeout(timer);
   },

@@ -1,7 +1,7 @@
 /** Raw in-process ONNX Runtime: back-to-back `run()` calls, the ceiling the pool is held to. */
 import type { ExecutionProvider } from "@edgeml/shared/contracts";
 import * as ort from "onnxruntime-node";
-import { createSessionWithFallback } from "../worker/session_factory.ts";
+import { createSessionWithFallback } from "../device/session_factory.ts";
 import { sampleRow } from "@edgeml/loadtests/scenario_matrix";
 
 export interface RawResult {

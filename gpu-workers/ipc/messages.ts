@@ -1,13 +1,8 @@
-/** Messages between the pool (supervisor) and a worker process. */
-import type { Datatype, ExecutionProvider, TensorMetadata } from "@edgeml/shared/contracts";
+/** Messages between the pool and a worker process (process isolation mode). */
+import type { ExecutionProvider, Tensor, TensorMetadata } from "@edgeml/shared/contracts";
 
-/** A tensor whose bytes follow in the frame payload, in list order. */
-export interface TensorDescriptor {
-  name: string;
-  datatype: Datatype;
-  shape: number[];
-  byteLength: number;
-}
+/** The shared `Tensor`'s header, its bytes following in the frame payload in list order. */
+export type TensorDescriptor = Omit<Tensor, "bytes"> & { byteLength: number };
 
 export interface LoadCommand {
   type: "load";
@@ -21,12 +16,14 @@ export interface LoadCommand {
   providers: ExecutionProvider[];
   instances: number;
   intraOpThreads?: number;
+  deadlineMs: number;
 }
 
 export type ToWorker =
   | LoadCommand
   | { type: "unload"; id: number; key: string }
   | { type: "infer"; id: number; key: string; inputs: TensorDescriptor[]; outputs?: string[] }
+  | { type: "stall"; id: number; key: string; ms: number }
   | { type: "ping"; id: number };
 
 export interface ProviderAttempt {

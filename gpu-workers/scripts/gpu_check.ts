@@ -5,8 +5,8 @@
  *   deno run -A gpu-workers/scripts/gpu_check.ts --out DIR [--width 4096] [--duration-ms 3000]
  *
  * Starts the real worker pool with the host's GPUs, checks that both demo models report
- * `parameters.execution_provider: cuda`, then serves one wide MLP twice (instance_group gpu with
- * providers ["cuda"], and instance_group cpu) and measures both over HTTP at concurrency 1
+ * `parameters.execution_provider: cuda`, then serves one wide MLP twice (instance_group KIND_GPU
+ * with parameter cpu_fallback "false", so CUDA only, and instance_group KIND_CPU) and measures both over HTTP at concurrency 1
  * (batch 1) and 64 (dynamic batching), plus raw in-process ORT with each provider at batch 1 and
  * 64. Everything lands in DIR/gpu_check.json; the exit code is 0 only if CUDA was really used
  * and every load request succeeded.
@@ -69,14 +69,17 @@ const wide = encodeModel(
     seed: 7,
   }),
 );
-const batching = { max_queue_delay_us: 100, max_queue_size: 4096 };
+const batching = {
+  max_queue_delay_microseconds: 100,
+  default_queue_policy: { max_queue_size: 4096 },
+};
 const benchModels = {
   // No CPU fallback on the GPU side: a CUDA failure must show, not hide behind the CPU.
   cuda: {
-    instance_group: [{ kind: "gpu", count: 1 }],
-    execution_providers: values["allow-cpu"] ? ["cuda", "cpu"] : ["cuda"],
+    instance_group: [{ kind: "KIND_GPU", count: 1 }],
+    parameters: { cpu_fallback: { string_value: values["allow-cpu"] ? "true" : "false" } },
   },
-  cpu: { instance_group: [{ kind: "cpu", count: 1 }], execution_providers: ["cpu"] },
+  cpu: { instance_group: [{ kind: "KIND_CPU", count: 1 }] },
 };
 for (const [provider, placement] of Object.entries(benchModels)) {
   const name = `wide_${provider}`;

@@ -43,7 +43,10 @@ Deno.test("batching: concurrent requests of mixed sizes are batched, answered in
       name: "batched",
       config: {
         max_batch_size: 32,
-        dynamic_batching: { max_queue_delay_us: 10_000_000, preferred_batch_size: [totalRows] },
+        dynamic_batching: {
+          max_queue_delay_microseconds: 10_000_000,
+          preferred_batch_size: [totalRows],
+        },
       },
       versions: [SMALL],
     },
@@ -84,7 +87,13 @@ Deno.test("batching: concurrent requests of mixed sizes are batched, answered in
 Deno.test("batching: a full queue answers 503 queue_full with Retry-After, the rest succeed", async () => {
   await withPool([{
     name: "tiny_queue",
-    config: { max_batch_size: 64, dynamic_batching: { max_queue_delay_us: 0, max_queue_size: 1 } },
+    config: {
+      max_batch_size: 64,
+      dynamic_batching: {
+        max_queue_delay_microseconds: 0,
+        default_queue_policy: { max_queue_size: 1 },
+      },
+    },
     versions: [SLOW],
   }], async (client) => {
     const x = inputRows(64, 1024);
@@ -118,7 +127,14 @@ Deno.test("batching: a full queue answers 503 queue_full with Retry-After, the r
 Deno.test("batching: a request past its timeout is dropped before it runs", async () => {
   await withPool([{
     name: "slow",
-    config: { max_batch_size: 64, dynamic_batching: { max_queue_delay_us: 0 } },
+    config: {
+      max_batch_size: 64,
+      // Triton honours a request's own timeout only when the queue policy allows it.
+      dynamic_batching: {
+        max_queue_delay_microseconds: 0,
+        default_queue_policy: { allow_timeout_override: true },
+      },
+    },
     versions: [SLOW],
   }], async (client) => {
     const x = inputRows(64, 1024);

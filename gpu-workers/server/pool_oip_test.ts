@@ -14,12 +14,12 @@ async function withServer(fn: (url: string) => Promise<void>, maxBodyBytes?: num
   const repo = await createFixtureRepository([
     {
       name: "small",
-      config: { max_batch_size: 8, dynamic_batching: { max_queue_delay_us: 100 } },
+      config: { max_batch_size: 8, dynamic_batching: { max_queue_delay_microseconds: 100 } },
       versions: [SMALL],
     },
     {
       name: "small_cpu",
-      config: { max_batch_size: 8, instance_group: [{ kind: "cpu", count: 1 }] },
+      config: { max_batch_size: 8, instance_group: [{ kind: "KIND_CPU", count: 1 }] },
       versions: [SMALL],
     },
   ]);

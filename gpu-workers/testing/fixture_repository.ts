@@ -2,10 +2,14 @@
 import { join } from "node:path";
 import type { ModelConfigInput } from "@edgeml/shared/contracts";
 import { buildMlpClassifier, encodeModel, type MlpClassifierSpec } from "@edgeml/shared/onnx";
+import { toPbtxt } from "../repository/pbtxt.ts";
 
 export interface FixtureModel {
   name: string;
+  /** Triton's model configuration (JSON form). */
   config: ModelConfigInput;
+  /** How the config is written: `config.json` (default) or `config.pbtxt`. */
+  format?: "pbtxt" | "json";
   /** One MLP spec (or raw bytes) per version, versions numbered from 1. */
   versions: Array<Omit<MlpClassifierSpec, "name"> | Uint8Array>;
 }
@@ -45,7 +49,14 @@ export async function createFixtureRepository(models: FixtureModel[]): Promise<s
   const repo = await Deno.makeTempDir({ prefix: "edgeml-repo-" });
   for (const model of models) {
     await Deno.mkdir(join(repo, model.name), { recursive: true });
-    await Deno.writeTextFile(join(repo, model.name, "config.json"), JSON.stringify(model.config));
+    if (model.format === "pbtxt") {
+      await Deno.writeTextFile(
+        join(repo, model.name, "config.pbtxt"),
+        toPbtxt(model.config as Record<string, unknown>),
+      );
+    } else {
+      await Deno.writeTextFile(join(repo, model.name, "config.json"), JSON.stringify(model.config));
+    }
     for (const [i, version] of model.versions.entries()) {
       await writeVersion(repo, model.name, i + 1, version);
     }

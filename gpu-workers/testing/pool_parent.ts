@@ -5,6 +5,6 @@
  */
 import { Pool } from "../pool/pool.ts";
 
-const pool = new Pool({ repository: Deno.args[0], gpus: [], cpuWorkers: 2 });
+const pool = new Pool({ repository: Deno.args[0], gpus: [], cpuWorkers: 2, isolation: "process" });
 await pool.start();
 console.log(JSON.stringify({ workers: pool.workers().map((w) => w.pid) }));

@@ -84,6 +84,10 @@ async function forwardRequest(c: Context, upstream: Upstream, limit: number): Pr
   const incoming = c.req.raw;
   const declared = incoming.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  if (upstream.inProcess && (declared !== null || incoming.body === null)) {
+    // A function call into the pool: its length is known and within the limit.
+    return await upstream(incoming);
+  }
   const headers = new Headers(incoming.headers);
   for (const name of HOP_BY_HOP) headers.delete(name);
   const abort = new AbortController();

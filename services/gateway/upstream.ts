@@ -3,7 +3,14 @@
  * its pool) or the pool's own app in this process (the embedded default: a function call, no
  * socket). Both take and give standard `Request`/`Response`, bodies streamed.
  */
-export type Upstream = (request: Request) => Promise<Response>;
+export type Upstream = ((request: Request) => Promise<Response>) & {
+  /**
+   * The pool's app in this process: a request whose declared length is within the limit is
+   * handed over as it came (no new Request, no stream in between); the pool applies its own
+   * body limit to it.
+   */
+  readonly inProcess?: boolean;
+};
 
 /**
  * The pool at `baseUrl`, over HTTP.
@@ -33,7 +40,6 @@ export function httpUpstream(baseUrl: string): Upstream {
 export function inProcessUpstream(
   app: { fetch(request: Request): Response | Promise<Response> },
 ): Upstream {
-  return async function forwardInProcess(request) {
-    return await app.fetch(request);
-  };
+  const forwardInProcess = async (request: Request) => await app.fetch(request);
+  return Object.assign(forwardInProcess, { inProcess: true });
 }

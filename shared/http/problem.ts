@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
 import { DomainError, type DomainErrorKind } from "../errors/domain_error.ts";
+import { redactPaths } from "./redact_paths.ts";
 import { getRequestId } from "./request_id.ts";
 
 /** Extension members added to a problem body (RFC 9457 §3.2). */
@@ -134,7 +135,9 @@ export interface ProblemRenderOptions {
 
 /**
  * Renders a problem as `application/problem+json`:
- * `{ type, title, status, code, detail, instance?, error?, ...extra }`.
+ * `{ type, title, status, code, detail, instance?, error?, ...extra }`. Absolute filesystem
+ * paths in the detail (from messages of libraries below: ONNX Runtime, Deno's file APIs) are
+ * redacted to their last segment ({@link redactPaths}).
  *
  * @example
  * ```ts
@@ -146,7 +149,19 @@ export function problemResponse(
   instance?: string,
   { kserveErrorField = false }: ProblemRenderOptions = {},
 ): Response {
-  const { status, code, title, detail } = problem;
+  return new Response(problemBody(problem, instance, { kserveErrorField }), {
+    status: problem.status,
+    headers: { ...problem.headers, "content-type": "application/problem+json" },
+  });
+}
+
+function problemBody(
+  problem: ProblemError,
+  instance: string | undefined,
+  { kserveErrorField = false }: ProblemRenderOptions,
+): string {
+  const { status, code, title } = problem;
+  const detail = redactPaths(problem.detail);
   const core = {
     type: `https://edgeml.dev/problems/${code}`,
     title,
@@ -157,11 +172,7 @@ export function problemResponse(
     error: kserveErrorField ? detail : undefined,
   };
   // core first for key order, again last so extension members cannot override it
-  const body = { ...core, ...problem.extra, ...core };
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { ...problem.headers, "content-type": "application/problem+json" },
-  });
+  return JSON.stringify({ ...core, ...problem.extra, ...core });
 }
 
 /** The one place a domain error's kind becomes an HTTP status. */
@@ -179,13 +190,16 @@ const KIND_STATUS: Record<DomainErrorKind, ContentfulStatusCode> = {
   failed: 500,
 };
 
-/** The problem a domain error becomes at the edge: its kind's status, its code and detail. */
+/**
+ * The problem a domain error becomes at the edge: its kind's status, its code and detail (with
+ * filesystem paths redacted, {@link redactPaths}).
+ */
 export function domainProblem(err: DomainError): ProblemError {
   const retry = err.retryAfterSeconds;
   return new ProblemError({
     status: KIND_STATUS[err.kind],
     code: err.code,
-    detail: err.detail,
+    detail: redactPaths(err.detail),
     extra: err.extra,
     headers: retry === undefined
       ? undefined
@@ -215,8 +229,13 @@ function toProblem(err: Error): ProblemError | undefined {
 }
 
 function respond(c: Context, problem: ProblemError, render: ProblemRenderOptions): Response {
-  const res = problemResponse(problem, getRequestId(c), render);
-  return c.newResponse(res.body, res); // newResponse keeps headers already set, e.g. X-Request-Id
+  const instance = getRequestId(c);
+  // newResponse keeps headers already set, e.g. X-Request-Id. The body goes as the string it
+  // is, not as a Response's body stream, which would cost a chunked response on every error.
+  return c.newResponse(problemBody(problem, instance, render), {
+    status: problem.status,
+    headers: { ...problem.headers, "content-type": "application/problem+json" },
+  });
 }
 
 /** Options of {@link createProblemHandler}. */

@@ -22,8 +22,8 @@ Deno.test("SWA export: the averaged, BN-recalibrated model loads in ORT and the 
   await Deno.mkdir(join(repo, "swa_mlp", "1"), { recursive: true });
   await Deno.writeFile(join(repo, "swa_mlp", "1", "model.onnx"), swa);
   await Deno.writeTextFile(
-    join(repo, "swa_mlp", "config.json"),
-    JSON.stringify({ max_batch_size: 8 }),
+    join(repo, "swa_mlp", "config.pbtxt"),
+    "max_batch_size: 8\n",
   );
   const server = await startPoolServer({ repository: repo, gpus: [] });
   try {

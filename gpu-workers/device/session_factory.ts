@@ -19,23 +19,30 @@ export interface CreatedSession {
 
 export interface SessionOptions {
   intraOpThreads?: number;
+  /**
+   * CUDA device ordinal as this process sees it: the GPU id for device threads; 0 in an isolated
+   * worker process, whose CUDA_VISIBLE_DEVICES narrows it to its own GPU.
+   */
+  deviceId?: number;
 }
 
-function providerOption(provider: ExecutionProvider): ort.InferenceSession.ExecutionProviderConfig {
-  // CUDA_VISIBLE_DEVICES narrows each worker process to its own GPU, which it sees as device 0.
-  return provider === "cuda" ? { name: "cuda", deviceId: 0 } : { name: "cpu" };
+function providerOption(
+  provider: ExecutionProvider,
+  deviceId: number,
+): ort.InferenceSession.ExecutionProviderConfig {
+  return provider === "cuda" ? { name: "cuda", deviceId } : { name: "cpu" };
 }
 
 export async function createSessionWithFallback(
   model: Uint8Array,
   providers: readonly ExecutionProvider[],
-  { intraOpThreads }: SessionOptions = {},
+  { intraOpThreads, deviceId = 0 }: SessionOptions = {},
 ): Promise<CreatedSession> {
   const fallbacks: ProviderAttempt[] = [];
   for (const provider of providers) {
     try {
       const session = await ort.InferenceSession.create(model, {
-        executionProviders: [providerOption(provider)],
+        executionProviders: [providerOption(provider, deviceId)],
         graphOptimizationLevel: "all",
         // Spinning intra-op threads would burn the cores that HTTP and batching need between runs.
         extra: { session: { intra_op: { allow_spinning: "0" } } },

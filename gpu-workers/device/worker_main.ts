@@ -1,6 +1,7 @@
 /**
- * A worker process: holds the ORT sessions of the models assigned to one device and serves
- * frames from the pool on stdin/stdout. Started by the pool with CUDA_VISIBLE_DEVICES set.
+ * A worker process (process isolation mode): holds the model instances of one device and
+ * serves frames from the pool on stdin/stdout. Started by the pool with CUDA_VISIBLE_DEVICES
+ * narrowed to its GPU.
  */
 import { encodeFrame, readFrames, splitPayload } from "../ipc/frames.ts";
 import type { FromWorker, LoadCommand, TensorDescriptor, ToWorker } from "../ipc/messages.ts";
@@ -15,12 +16,14 @@ function send(message: FromWorker, payload: Uint8Array[] = []) {
 
 async function load(command: LoadCommand) {
   const bytes = await Deno.readFile(command.path);
-  const instances = await startInstances(
-    bytes,
-    command.instances,
-    command.providers,
-    command.intraOpThreads,
-  );
+  const instances = await startInstances({
+    model: bytes,
+    count: command.instances,
+    providers: command.providers,
+    intraOpThreads: command.intraOpThreads,
+    deadlineMs: command.deadlineMs,
+    onLog: (message) => console.error(`${command.key}: ${message}`),
+  });
   const previous = models.get(command.key);
   models.set(command.key, instances);
   await previous?.dispose();
@@ -34,31 +37,24 @@ async function load(command: LoadCommand) {
   });
 }
 
-async function infer(
-  command: Extract<ToWorker, { type: "infer" }>,
-  payload: Uint8Array,
-) {
+async function infer(command: Extract<ToWorker, { type: "infer" }>, payload: Uint8Array) {
   const model = models.get(command.key);
   if (!model) {
     throw Object.assign(new Error(`${command.key} is not loaded here`), { code: "not_loaded" });
   }
   const pieces = splitPayload(payload, command.inputs.map((i) => i.byteLength));
-  const inputs = command.inputs.map((input, i) => ({
-    name: input.name,
-    datatype: input.datatype,
-    shape: input.shape,
-    buffer: pieces[i].slice().buffer,
+  const inputs = command.inputs.map(({ byteLength: _, ...header }, i) => ({
+    ...header,
+    bytes: pieces[i],
   }));
   const result = await model.run(inputs, command.outputs);
-  const outputs: TensorDescriptor[] = result.outputs.map((o) => ({
-    name: o.name,
-    datatype: o.datatype,
-    shape: o.shape,
-    byteLength: o.buffer.byteLength,
+  const outputs: TensorDescriptor[] = result.outputs.map(({ bytes, ...header }) => ({
+    ...header,
+    byteLength: bytes.byteLength,
   }));
   send(
     { type: "result", id: command.id, outputs, computeUs: result.computeUs },
-    result.outputs.map((o) => new Uint8Array(o.buffer)),
+    result.outputs.map((o) => o.bytes),
   );
 }
 
@@ -75,6 +71,9 @@ async function handle(command: ToWorker, payload: Uint8Array) {
       }
       case "infer":
         return await infer(command, payload);
+      case "stall":
+        models.get(command.key)?.stall(command.ms);
+        return send({ type: "ok", id: command.id });
       case "ping":
         return send({ type: "ok", id: command.id });
     }

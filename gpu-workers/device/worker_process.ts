@@ -2,7 +2,7 @@
 import { encodeFrame, readFrames } from "../ipc/frames.ts";
 import type { FromWorker, ToWorker } from "../ipc/messages.ts";
 
-const WORKER_MAIN = new URL("../worker/worker_main.ts", import.meta.url);
+const WORKER_MAIN = new URL("./worker_main.ts", import.meta.url);
 const CONFIG = new URL("../../deno.json", import.meta.url);
 
 /** The worker is gone (crashed, killed or closed) with this request still in flight. */

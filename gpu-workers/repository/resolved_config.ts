@@ -92,7 +92,12 @@ export interface HostDevices {
   gpus: readonly number[];
 }
 
-export const DEFAULT_EXECUTION_DEADLINE_MS = 30_000;
+/**
+ * How long one batch may run before its instance counts as hung (parameter
+ * `execution_deadline_ms`). Serving batches take milliseconds; 10 s leaves room for a cold
+ * CUDA start without letting a wedged device stall its queue for long.
+ */
+export const DEFAULT_EXECUTION_DEADLINE_MS = 10_000;
 export const MAX_EXECUTION_DEADLINE_MS = 3_600_000;
 export const MAX_INTRA_OP_THREADS = 256;
 export const DEFAULT_MODEL_FILENAME = "model.onnx";

@@ -17,7 +17,7 @@ Deno.test("an empty config resolves to Triton's defaults", () => {
     instanceGroups: [{ kind: "gpu", count: 1 }],
     versionPolicy: { latest: { num_versions: 1 } },
     executionProviders: ["cuda", "cpu"],
-    executionDeadlineMs: 30_000,
+    executionDeadlineMs: 10_000,
     defaultModelFilename: "model.onnx",
     ignored: [],
     triton: undefined,

@@ -4,7 +4,9 @@
  *
  *   deno run -A gpu-workers/scripts/gpu_check.ts --out DIR [--width 4096] [--duration-ms 3000]
  *
- * Starts the real worker pool with the host's GPUs, checks that both demo models report
+ * Starts the real worker pool with the host's GPUs twice, with model instances on device threads
+ * (the default: CUDA device_id = the GPU id, in this process) and with process isolation (one
+ * worker process per GPU), and in each checks that both demo models report
  * `parameters.execution_provider: cuda`, then serves one wide MLP twice (instance_group KIND_GPU
  * with parameter cpu_fallback "false", so CUDA only, and instance_group KIND_CPU) and measures both over HTTP at concurrency 1
  * (batch 1) and 64 (dynamic batching), plus raw in-process ORT with each provider at batch 1 and
@@ -20,6 +22,7 @@ import { inferBody } from "@edgeml/loadtests/scenarios";
 import { createOipClient } from "../client/oip_client.ts";
 import { detectGpus } from "../pool/devices.ts";
 import { seedDemoRepository } from "../repository/demo_repository.ts";
+import type { Isolation } from "../pool/pool.ts";
 import { startPoolServer } from "../server/pool_server.ts";
 import { measureRawOrt } from "../bench/raw_ort.ts";
 import { writeVersion } from "../testing/fixture_repository.ts";
@@ -91,60 +94,101 @@ for (const [provider, placement] of Object.entries(benchModels)) {
   await writeVersion(repository, name, 1, wide);
 }
 
-const server = await startPoolServer({ repository, gpus });
-const client = createOipClient(server.url);
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   host: { gpus: inventory, cpuCores: navigator.hardwareConcurrency, deno: Deno.version.deno },
   widthOfBenchModel: width,
 };
-try {
-  const index = await client.repositoryIndex();
-  report.repository = index;
-  const demo = [];
-  for (const spec of DEMO_MODELS) {
-    const meta = await client.modelMetadata(spec.name).catch((e) => ({ error: String(e) }));
-    demo.push({
-      model: spec.name,
-      execution_provider: "parameters" in meta ? meta.parameters?.execution_provider : undefined,
-      fallback: "parameters" in meta ? meta.parameters?.execution_provider_fallback : undefined,
-      workers: "parameters" in meta ? meta.parameters?.workers : undefined,
-      error: "error" in meta ? meta.error : undefined,
-    });
-  }
-  report.demoModels = demo;
-  log(`demo models: ${JSON.stringify(demo)}`);
 
-  const bench = [];
-  for (const provider of ["cuda", "cpu"] as const) {
-    const model = `wide_${provider}`;
-    const meta = await client.modelMetadata(model).catch(() => undefined);
-    if (!meta) {
-      bench.push({ provider, error: `model ${model} did not load (see repository index)` });
-      continue;
-    }
-    const { headers, body } = inferBody("binary", width);
-    for (const connections of [1, 64]) {
-      log(`pool ${model} c=${connections}`);
-      // Failed requests are reported with the cell (and fail the check), not thrown.
-      const result = await runLoad({
-        url: `${server.url}/v2/models/${model}/infer`,
-        headers,
-        body,
-        connections,
-        durationMs,
-        allowFailures: true,
+interface DemoCell {
+  model: string;
+  execution_provider?: unknown;
+  fallback?: unknown;
+  workers?: unknown;
+  error?: string;
+}
+interface PoolCell {
+  isolation: Isolation;
+  provider: string;
+  execution_provider?: unknown;
+  requests?: number;
+  errors?: number;
+  non2xx?: number;
+  error?: string;
+}
+
+/**
+ * One pool over the repository with the given isolation: device threads in this process (each
+ * GPU's sessions on CUDA device_id = its GPU id) or one worker process per GPU
+ * (CUDA_VISIBLE_DEVICES narrowed, device_id 0). Both must really run on CUDA.
+ */
+async function checkPool(isolation: Isolation) {
+  const server = await startPoolServer({ repository, gpus, isolation });
+  const client = createOipClient(server.url);
+  const demo: DemoCell[] = [];
+  const pool: PoolCell[] = [];
+  try {
+    for (const spec of DEMO_MODELS) {
+      const meta = await client.modelMetadata(spec.name).catch((e) => ({ error: String(e) }));
+      demo.push({
+        model: spec.name,
+        execution_provider: "parameters" in meta ? meta.parameters?.execution_provider : undefined,
+        fallback: "parameters" in meta ? meta.parameters?.execution_provider_fallback : undefined,
+        workers: "parameters" in meta ? meta.parameters?.workers : undefined,
+        error: "error" in meta ? meta.error : undefined,
       });
-      bench.push({
-        provider,
-        execution_provider: meta.parameters?.execution_provider,
-        connections,
-        batching: connections > 1 ? "dynamic (max 64)" : "batch 1",
-        ...result,
-      });
     }
+    log(`${isolation}: demo models: ${JSON.stringify(demo)}`);
+    for (const provider of ["cuda", "cpu"] as const) {
+      const model = `wide_${provider}`;
+      const meta = await client.modelMetadata(model).catch(() => undefined);
+      if (!meta) {
+        pool.push({
+          isolation,
+          provider,
+          error: `model ${model} did not load (see repository index)`,
+        });
+        continue;
+      }
+      const { headers, body } = inferBody("binary", width);
+      for (const connections of [1, 64]) {
+        log(`${isolation}: pool ${model} c=${connections}`);
+        // Failed requests are reported with the cell (and fail the check), not thrown.
+        const result = await runLoad({
+          url: `${server.url}/v2/models/${model}/infer`,
+          headers,
+          body,
+          connections,
+          durationMs,
+          allowFailures: true,
+        });
+        pool.push({
+          isolation,
+          provider,
+          execution_provider: meta.parameters?.execution_provider,
+          connections,
+          batching: connections > 1 ? "dynamic (max 64)" : "batch 1",
+          ...result,
+        } as PoolCell);
+      }
+    }
+    return { repository: await client.repositoryIndex(), demo, pool };
+  } finally {
+    await server.shutdown();
   }
-  report.pool = bench;
+}
+
+const demoCells: DemoCell[] = [];
+const cells: PoolCell[] = [];
+try {
+  for (const isolation of ["thread", "process"] as const) {
+    const checked = await checkPool(isolation);
+    report[`repository_${isolation}`] = checked.repository;
+    demoCells.push(...checked.demo.map((d) => ({ ...d, isolation })));
+    cells.push(...checked.pool);
+  }
+  report.demoModels = demoCells;
+  report.pool = cells;
   const raw = [];
   for (const provider of ["cuda", "cpu"] as const) {
     if (provider === "cuda" && gpus.length === 0) continue;
@@ -153,20 +197,10 @@ try {
   }
   report.raw = raw;
 } finally {
-  await server.shutdown();
   await Deno.remove(repository, { recursive: true });
 }
 
-const demoOnCuda = (report.demoModels as { execution_provider?: string }[]).every((d) =>
-  d.execution_provider === "cuda"
-);
-const cells = report.pool as {
-  provider: string;
-  execution_provider?: string;
-  requests?: number;
-  errors?: number;
-  non2xx?: number;
-}[];
+const demoOnCuda = demoCells.every((d) => d.execution_provider === "cuda");
 const benchOnCuda = cells.filter((p) => p.provider === "cuda").every((p) =>
   p.execution_provider === "cuda"
 );

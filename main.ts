@@ -3,13 +3,14 @@
  * starts the worker pool (CUDA when usable, CPU otherwise) with its internal OIP v2 port, and
  * serves the gateway in the same process, which calls the pool's app directly. Ctrl-C, or
  * SIGINT / SIGTERM to any process of the launch chain (npx, deno task, this one), drains
- * in-flight requests and stops everything; the pool's worker processes exit if this one dies.
+ * in-flight requests and stops everything; with process isolation, the pool's worker processes exit if this one dies.
  *
  * Environment: EDGEML_DATA_DIR (./data), EDGEML_HOST (127.0.0.1), EDGEML_GATEWAY_PORT (8000),
  * EDGEML_POOL_PORT (8001), EDGEML_GPUS ("0,1" or "none"; detected by default),
  * EDGEML_ADMIN_TOKEN (generated into <data>/admin_token when unset), EDGEML_KV and
  * EDGEML_ARTIFACTS (<data>/kv.sqlite3 and <data>/artifacts; see shared/store/README.md),
- * EDGEML_LOG_LEVEL.
+ * EDGEML_ISOLATION ("thread", the default: model instances on threads of this process; "process":
+ * a worker process per device), EDGEML_LOG_LEVEL.
  */
 import { join, resolve } from "node:path";
 import { createLogger, type LogLevel } from "@edgeml/shared/http";
@@ -58,8 +59,20 @@ const admin = await loadOrCreateAdminToken(dataDir, Deno.env.get("EDGEML_ADMIN_T
 const seeded = await seedDemoRepository(repository);
 if (seeded.length > 0) logger.info("seeded demo models", { repository, models: seeded });
 
+const isolation = env("EDGEML_ISOLATION", "thread");
+if (isolation !== "thread" && isolation !== "process") {
+  logger.error("EDGEML_ISOLATION must be thread or process", { isolation });
+  await stop("bad EDGEML_ISOLATION", 2);
+}
 const gpus = await detectGpus();
-const pool = await startPoolServer({ repository, gpus, hostname, port: poolPort, logger })
+const pool = await startPoolServer({
+  repository,
+  gpus,
+  hostname,
+  port: poolPort,
+  logger,
+  isolation: isolation as "thread" | "process",
+})
   .catch((err) => {
     logger.error("the worker pool could not start", { error: String(err), port: poolPort });
     return stop("pool start failed", 1);

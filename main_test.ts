@@ -68,7 +68,9 @@ const WRAPPER = `const c = new Deno.Command(Deno.execPath(), { args: Deno.args }
 Deno.exit((await c.status).code);`;
 
 /** Starts main.ts (under a `deno` wrapper that forwards no signal, as npx does, if asked). */
-async function start({ wrapped = false } = {}): Promise<Started> {
+async function start(
+  { wrapped = false, isolation = "thread" }: { wrapped?: boolean; isolation?: string } = {},
+): Promise<Started> {
   const dataDir = await Deno.makeTempDir({ prefix: "edgeml-data-" });
   const gatewayPort = freePort();
   const main = ["run", "--allow-all", new URL("./main.ts", import.meta.url).pathname];
@@ -80,6 +82,7 @@ async function start({ wrapped = false } = {}): Promise<Started> {
       EDGEML_POOL_PORT: String(freePort()),
       EDGEML_GPUS: "none",
       EDGEML_LOG_LEVEL: "error",
+      EDGEML_ISOLATION: isolation,
     },
     stdin: "null",
     stdout: "piped",
@@ -175,8 +178,8 @@ Deno.test("start: SIGTERM to a launcher that forwards no signal (as npx) stops e
   }
 });
 
-Deno.test("start: when main.ts is SIGKILLed, its worker processes exit by themselves", async () => {
-  const started = await start();
+Deno.test("start: with process isolation, when main.ts is SIGKILLed its worker processes exit by themselves", async () => {
+  const started = await start({ isolation: "process" });
   try {
     const workers = descendants(started.child.pid);
     assert.ok(workers.length > 0, "the pool runs worker processes");

@@ -23,7 +23,7 @@ import type { Supervisor } from "./supervisor.ts";
 import type { Tensor } from "@edgeml/shared/contracts";
 
 /** Instances of all models together on one device: each is a thread with its own session. */
-export const MAX_INSTANCES_PER_DEVICE = 64;
+export const DEFAULT_MAX_INSTANCES_PER_DEVICE = 64;
 
 export interface ModelEntry {
   name: string;
@@ -51,6 +51,7 @@ export class ModelRegistry {
     readonly supervisor: Supervisor,
     readonly dispatch: DispatchContext,
     readonly hooks: RegistryHooks,
+    readonly maxInstancesPerDevice = DEFAULT_MAX_INSTANCES_PER_DEVICE,
   ) {}
 
   /** Every version serving now and every one still draining. */
@@ -207,10 +208,10 @@ export class ModelRegistry {
         }
       }
       const wanted = placement.instances * versions;
-      if (placed + wanted > MAX_INSTANCES_PER_DEVICE) {
+      if (placed + wanted > this.maxInstancesPerDevice) {
         throw unprocessable(
           "too_many_instances",
-          `model '${entry.name}' asks for ${wanted} instances on ${placement.slotId}, which holds ${placed}; a device takes at most ${MAX_INSTANCES_PER_DEVICE}`,
+          `model '${entry.name}' asks for ${wanted} instances on ${placement.slotId}, which holds ${placed}; a device takes at most ${this.maxInstancesPerDevice}`,
         );
       }
     }

@@ -34,6 +34,8 @@ export interface PoolOptions {
   log?(level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void;
   /** How long a batch lost with its device waits for a device to hold its model again. */
   workerWaitMs?: number;
+  /** Model instances (threads, each with a session) one device may hold over all models (64). */
+  maxInstancesPerDevice?: number;
 }
 
 export interface InferRequestParts {
@@ -93,6 +95,7 @@ export class Pool {
         },
         log: (level, message, fields) => this.#log(level, message, fields),
       },
+      options.maxInstancesPerDevice,
     );
     // A device that comes back (a restarted process, a replaced instance) takes queued work.
     const pumpOnChange = () => {

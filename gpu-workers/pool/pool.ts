@@ -83,6 +83,7 @@ export class Pool {
       },
       {
         loaded: (served) => {
+          this.statistics.add(served.name, String(served.version));
           for (const p of served.placements) {
             this.metrics.modelInstances.set(this.#instanceLabels(served, p.device.id), p.instances);
           }
@@ -91,7 +92,9 @@ export class Pool {
           for (const p of served.placements) {
             this.metrics.modelInstances.remove(this.#instanceLabels(served, p.device.id));
           }
-          this.statistics.remove(served.name, String(served.version));
+          // A reload of the same version number keeps counting where the old one left off.
+          const serving = this.#registry.models.get(served.name)?.versions.has(served.version);
+          if (!serving) this.statistics.remove(served.name, String(served.version));
         },
         log: (level, message, fields) => this.#log(level, message, fields),
       },
@@ -322,6 +325,7 @@ export class Pool {
         computeInferNs: computeNs,
         computeOutputNs: Math.round(transferNs / 2),
         totalNs: Math.round((doneAt - job.receivedAt) * 1e6),
+        batchSize: served.config.maxBatchSize > 0 ? job.rows : 1,
       });
     }
   }

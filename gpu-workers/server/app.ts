@@ -1,36 +1,51 @@
 /**
- * The pool's Open Inference Protocol v2 REST API (plus Triton's repository extension), declared
- * from the shared OIP route contracts so its OpenAPI document is generated from what it serves.
+ * The pool's Open Inference Protocol v2 REST API (plus Triton's repository, statistics and
+ * model configuration extensions), declared from the shared OIP route contracts so its OpenAPI
+ * document is generated from what it serves. Written to work with Triton's own clients
+ * (`tritonclient.http`) as they send: repository bodies without Content-Type, gzip or deflate
+ * request bodies, `Accept-Encoding` on inference.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Env } from "hono";
-import type { z } from "zod";
 import {
   INFERENCE_HEADER_CONTENT_LENGTH,
   metricsRoute,
+  type ModelMetadata,
   OIP_COMPONENTS,
   oipRoutes,
   openApiRoute,
   RepositoryIndexRequest,
   RepositoryLoadRequest,
 } from "@edgeml/shared/contracts";
+import { invalid } from "@edgeml/shared/errors";
 import {
   bodyLimit,
+  compressResponse,
   createApiApp,
   createNotFoundHandler,
   createProblemHandler,
+  decompressRequest,
   type Logger,
   readJson,
+  redactPaths,
   registerSchemas,
   requestId,
   serviceUnavailable,
 } from "@edgeml/shared/http";
-import type { Pool } from "../pool/pool.ts";
 import { decodeInferRequest, encodeInferResponse } from "./infer_codec.ts";
+import type { OipPool } from "./pool_api.ts";
+import { poolServerMetadata } from "./server_metadata.ts";
+
+export type { OipPool } from "./pool_api.ts";
 
 export interface OipAppOptions {
-  /** Largest request body accepted (bytes). */
+  /** Largest request body accepted (bytes), counted after decompression. */
   maxBodyBytes?: number;
+  /**
+   * Smallest inference response compressed when the request's `Accept-Encoding` asks for gzip
+   * or deflate (bytes, default 1024). `Infinity` never compresses.
+   */
+  compressMinBytes?: number;
   logger?: Logger;
   serverName?: string;
   serverVersion?: string;
@@ -42,20 +57,28 @@ export const POOL_API_INFO = {
   version: "0.1.0",
 };
 
-/** An empty body (no length, not chunked) reads as `{}`: Triton's client may send none. */
-async function optionalJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const empty = (c.req.header("content-length") ?? "0") === "0" &&
-    !c.req.header("transfer-encoding");
-  return empty ? schema.parse({}) : await readJson(c, schema);
+/** Repository bodies: JSON with or without a Content-Type (Triton's client sends none), or none. */
+const LENIENT_JSON = { allowMissingContentType: true, emptyAsObject: true } as const;
+
+/** Model metadata without server paths (an execution provider's load error may name files). */
+function withoutPaths(meta: ModelMetadata): ModelMetadata {
+  if (!meta.parameters) return meta;
+  const parameters = Object.fromEntries(
+    Object.entries(meta.parameters).map((
+      [k, v],
+    ) => [k, typeof v === "string" ? redactPaths(v) : v]),
+  );
+  return { ...meta, parameters };
 }
 
 export function createOipApp(
-  pool: Pool,
+  pool: OipPool,
   {
     maxBodyBytes = 64 * 1024 * 1024,
+    compressMinBytes = 1024,
     logger,
-    serverName = "edgeml-workers",
-    serverVersion = "0.1.0",
+    serverName,
+    serverVersion,
   }: OipAppOptions = {},
 ): OpenAPIHono<Env> {
   const app = createApiApp();
@@ -68,6 +91,10 @@ export function createOipApp(
   app.notFound(createNotFoundHandler({ kserveErrorField: true }));
   registerSchemas(app, OIP_COMPONENTS);
 
+  const decompress = decompressRequest({ maxSize: maxBodyBytes });
+  const limit = bodyLimit({ maxSize: maxBodyBytes });
+  const compress = compressResponse({ threshold: compressMinBytes });
+
   app.openapi(
     oipRoutes.serverLive,
     (c) =>
@@ -79,20 +106,37 @@ export function createOipApp(
     if (!pool.ready) throw serviceUnavailable("not_ready", "the pool is starting or draining", 1);
     return c.json({ ready: true }, 200);
   });
-  app.openapi(oipRoutes.serverMetadata, (c) =>
-    c.json({
-      name: serverName,
-      version: serverVersion,
-      extensions: ["binary_tensor_data", "model_repository", "schedule_policy"],
-    }, 200));
+  app.openapi(
+    oipRoutes.serverMetadata,
+    (c) => c.json(poolServerMetadata(serverName, serverVersion), 200),
+  );
+
+  // Statistics first: `/v2/models/stats` must not be read as the metadata of a model "stats".
+  app.openapi(oipRoutes.allStats, async (c) => c.json(await pool.statistics.snapshot(), 200));
+  app.openapi(oipRoutes.modelStats, async (c) => {
+    const { model } = c.req.valid("param");
+    return c.json(await pool.statistics.snapshot(model), 200);
+  });
+  app.openapi(oipRoutes.versionStats, async (c) => {
+    const { model, version } = c.req.valid("param");
+    return c.json(await pool.statistics.snapshot(model, version), 200);
+  });
+  app.openapi(oipRoutes.modelConfig, async (c) => {
+    const { model } = c.req.valid("param");
+    return c.json(await pool.modelConfig(model), 200);
+  });
+  app.openapi(oipRoutes.versionConfig, async (c) => {
+    const { model, version } = c.req.valid("param");
+    return c.json(await pool.modelConfig(model, version), 200);
+  });
 
   app.openapi(
     oipRoutes.modelMetadata,
-    (c) => c.json(pool.metadata(c.req.valid("param").model), 200),
+    (c) => c.json(withoutPaths(pool.metadata(c.req.valid("param").model)), 200),
   );
   app.openapi(oipRoutes.versionMetadata, (c) => {
     const { model, version } = c.req.valid("param");
-    return c.json(pool.metadata(model, version), 200);
+    return c.json(withoutPaths(pool.metadata(model, version)), 200);
   });
   app.openapi(oipRoutes.modelReady, (c) => {
     const { model } = c.req.valid("param");
@@ -124,24 +168,43 @@ export function createOipApp(
       result.outputs,
     ) as never;
   };
-  const limit = bodyLimit({ maxSize: maxBodyBytes });
+  // Decompress before the limit, so that the limit counts the bytes the handler gets.
+  const inferMiddleware = [compress, decompress, limit];
   app.openapi(
-    { ...oipRoutes.modelInfer, middleware: [limit] },
+    { ...oipRoutes.modelInfer, middleware: inferMiddleware },
     (c) => infer(c, c.req.valid("param").model),
   );
-  app.openapi({ ...oipRoutes.versionInfer, middleware: [limit] }, (c) => {
+  app.openapi({ ...oipRoutes.versionInfer, middleware: inferMiddleware }, (c) => {
     const { model, version } = c.req.valid("param");
     return infer(c, model, version);
   });
 
-  app.openapi(oipRoutes.repositoryIndex, async (c) => {
-    const body = await optionalJson(c, RepositoryIndexRequest);
-    return c.json(await pool.index(body.ready === true), 200);
+  app.openapi({ ...oipRoutes.repositoryIndex, middleware: [decompress, limit] }, async (c) => {
+    const body = await readJson(c, RepositoryIndexRequest, LENIENT_JSON);
+    const index = await pool.index(body.ready === true);
+    // A load failure's reason may quote a library message naming files.
+    return c.json(index.map((e) => e.reason ? { ...e, reason: redactPaths(e.reason) } : e), 200);
   });
-  app.openapi(oipRoutes.repositoryLoad, async (c) => {
-    const body = await optionalJson(c, RepositoryLoadRequest);
+  app.openapi({ ...oipRoutes.repositoryLoad, middleware: [decompress, limit] }, async (c) => {
+    const body = await readJson(c, RepositoryLoadRequest, LENIENT_JSON);
+    const files = Object.keys(body.parameters ?? {}).filter((k) => k.startsWith("file:"));
+    if (files.length > 0) {
+      throw invalid(
+        "file_override_unsupported",
+        `load with model files in the request (${files.slice(0, 3).join(", ")}) is not ` +
+          "supported: this server loads models from its repository only. Put the files in the " +
+          "repository and load without 'files' (a 'config' alone may still override the config).",
+        { extra: { files: files.slice(0, 20) } },
+      );
+    }
     const config = body.parameters?.config;
-    await pool.load(c.req.valid("param").model, typeof config === "string" ? config : undefined);
+    if (config !== undefined && typeof config !== "string") {
+      throw invalid(
+        "invalid_request",
+        "parameters.config must be the model configuration as a string of JSON",
+      );
+    }
+    await pool.load(c.req.valid("param").model, config);
     return c.json({}, 200);
   });
   app.openapi(oipRoutes.repositoryUnload, async (c) => {

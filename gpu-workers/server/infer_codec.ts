@@ -1,13 +1,18 @@
 /**
  * Inference request and response bodies: plain JSON, or the binary tensor extension when the
  * request carries `Inference-Header-Content-Length` (and for outputs asked as binary).
+ *
+ * Limits a hostile body cannot pass: JSON nested deeper than {@link MAX_JSON_DEPTH} is refused
+ * before anything recurses over it, and `parameters.timeout` is at most
+ * {@link MAX_REQUEST_TIMEOUT_US} (larger values would overflow the queue timer). Non-finite
+ * output values are written as Triton writes them (`NaN`, `Infinity`, `-Infinity`).
  */
 import {
   INFERENCE_HEADER_CONTENT_LENGTH,
   InferRequest,
   type InferResponse,
   type InferResponseOutput,
-  joinBinaryBody,
+  MAX_QUEUE_TIMEOUT_US,
   sliceBinary,
   splitBinaryBody,
   type Tensor,
@@ -15,6 +20,21 @@ import {
   tensorToJson,
 } from "@edgeml/shared/contracts";
 import { invalid, unsupportedMediaType } from "@edgeml/shared/errors";
+
+/**
+ * Deepest nesting of arrays and objects a request may have. A tensor's `data` nests once per
+ * dimension and the request adds four levels around it, so this leaves room for rank 60; a
+ * deeper body would only exhaust the stack of the validation that recurses over it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Largest `parameters.timeout` (µs): one hour, the same bound as a model's
+ * `default_timeout_microseconds`. Past 2^31 ms the timer would overflow and fire at once,
+ * dropping every request; a larger value is refused (400) rather than clamped, so a caller
+ * learns that the queue never holds a request that long.
+ */
+export const MAX_REQUEST_TIMEOUT_US = MAX_QUEUE_TIMEOUT_US;
 
 export interface DecodedInferRequest {
   request: InferRequest;
@@ -68,6 +88,7 @@ export function decodeInferRequest(
       throw invalid("malformed_json", `request body is not valid JSON: ${(e as Error).message}`);
     }
   }
+  assertDepth(raw);
   const parsed = InferRequest.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({
@@ -102,10 +123,47 @@ export function decodeInferRequest(
   if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0))) {
     throw invalid(
       "invalid_request",
-      `parameters.timeout must be microseconds >= 0, got ${timeout}`,
+      `parameters.timeout must be microseconds >= 0, got ${JSON.stringify(timeout)}`,
+    );
+  }
+  if (typeof timeout === "number" && timeout > MAX_REQUEST_TIMEOUT_US) {
+    throw invalid(
+      "timeout_too_large",
+      `parameters.timeout is ${timeout} µs; the most a request may wait in the queue is ` +
+        `${MAX_REQUEST_TIMEOUT_US} µs (1 hour). Omit it to use the model's default.`,
+      { extra: { maxTimeoutUs: MAX_REQUEST_TIMEOUT_US } },
     );
   }
   return { request, tensors, timeoutUs: timeout as number | undefined };
+}
+
+/**
+ * Refuses JSON nested deeper than {@link MAX_JSON_DEPTH}, walking it without recursion (a
+ * recursive walk, or zod's, would overflow the stack on what it is meant to catch).
+ */
+function assertDepth(value: unknown): void {
+  if (typeof value !== "object" || value === null) return;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > MAX_JSON_DEPTH) {
+      throw invalid(
+        "too_deeply_nested",
+        `the request nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep`,
+        { extra: { maxDepth: MAX_JSON_DEPTH } },
+      );
+    }
+    if (Array.isArray(node)) {
+      for (const child of node) {
+        if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+      }
+    } else {
+      for (const key in node as Record<string, unknown>) {
+        const child = (node as Record<string, unknown>)[key];
+        if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+      }
+    }
+  }
 }
 
 function wantsBinary(request: InferRequest, name: string): boolean {
@@ -114,7 +172,47 @@ function wantsBinary(request: InferRequest, name: string): boolean {
   return request.parameters?.binary_data_output === true;
 }
 
-/** Encodes the response: JSON, or JSON header + raw bytes when any output is asked as binary. */
+const encoder = new TextEncoder();
+
+/** A JSON number, or the token Triton writes for a non-finite one (rapidjson's kWriteNanAndInfFlag). */
+function numberToken(value: number | boolean): string {
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Number.isFinite(value)) return JSON.stringify(value);
+  return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+}
+
+function hasNonFinite(data: unknown[]): boolean {
+  for (const v of data) if (typeof v === "number" && !Number.isFinite(v)) return true;
+  return false;
+}
+
+/**
+ * The response JSON. `JSON.stringify` would turn NaN and ±Infinity into `null`, which reads as
+ * a value that is not there; outputs holding one are written with Triton's tokens `NaN`,
+ * `Infinity`, `-Infinity` instead (as Triton's JSON writer does, and as Python's json and
+ * rapidjson, which `tritonclient` uses, read by default). Binary outputs carry the exact bits.
+ */
+function responseJson(response: InferResponse): string {
+  const outputs = response.outputs;
+  if (!outputs.some((o) => o.data !== undefined && hasNonFinite(o.data))) {
+    return JSON.stringify(response);
+  }
+  const written = outputs.map((o) => {
+    if (o.data === undefined || !hasNonFinite(o.data)) return JSON.stringify(o);
+    const { data, ...rest } = o;
+    const head = JSON.stringify(rest); // never empty: name, datatype, shape
+    const values = (data as Array<number | boolean>).map(numberToken).join(",");
+    return `${head.slice(0, -1)},"data":[${values}]}`;
+  });
+  const { outputs: _, ...rest } = response;
+  const head = JSON.stringify(rest); // never empty: model_name
+  return `${head.slice(0, -1)},"outputs":[${written.join(",")}]}`;
+}
+
+/**
+ * Encodes the response: JSON, or JSON header + raw bytes when any output is asked as binary.
+ * `Content-Length` is set (the size is known), so a compression step can judge the size.
+ */
 export function encodeInferResponse(
   request: InferRequest,
   modelName: string,
@@ -138,16 +236,26 @@ export function encodeInferResponse(
     ...(request.id !== undefined ? { id: request.id } : {}),
     outputs: described,
   };
+  const head = encoder.encode(responseJson(response));
   if (buffers.length === 0) {
-    return new Response(JSON.stringify(response), {
-      headers: { "content-type": "application/json" },
+    return new Response(head, {
+      headers: { "content-type": "application/json", "content-length": String(head.byteLength) },
     });
   }
-  const { body, headerLength } = joinBinaryBody(response, buffers);
-  return new Response(body as Uint8Array<ArrayBuffer>, {
+  let size = head.byteLength;
+  for (const b of buffers) size += b.byteLength;
+  const body = new Uint8Array(size);
+  body.set(head, 0);
+  let offset = head.byteLength;
+  for (const b of buffers) {
+    body.set(b, offset);
+    offset += b.byteLength;
+  }
+  return new Response(body, {
     headers: {
       "content-type": "application/octet-stream",
-      [INFERENCE_HEADER_CONTENT_LENGTH]: String(headerLength),
+      "content-length": String(size),
+      [INFERENCE_HEADER_CONTENT_LENGTH]: String(head.byteLength),
     },
   });
 }

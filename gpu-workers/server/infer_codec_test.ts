@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { InferRequest, Tensor } from "@edgeml/shared/contracts";
 import { domainErrorFrom } from "@edgeml/shared/testing";
-import { decodeInferRequest, encodeInferResponse } from "./infer_codec.ts";
+import { decodeInferRequest, encodeInferResponse, MAX_REQUEST_TIMEOUT_US } from "./infer_codec.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -298,4 +298,99 @@ Deno.test("a per-output binary_data: false overrides binary_data_output", async 
   assert.deepEqual(header.outputs[0].data, [0.25, 0.75]);
   assert.deepEqual(header.outputs[1].parameters, { binary_data_size: 8 });
   assert.deepEqual(binary, [1, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+// ---- hostile input and non-finite values ----
+
+Deno.test("JSON nested past MAX_JSON_DEPTH is invalid too_deeply_nested, not a stack overflow", () => {
+  for (const depth of [3000, 100_000]) {
+    const data = "[".repeat(depth) + "1" + "]".repeat(depth);
+    const body = encoder.encode(
+      `{"inputs":[{"name":"x","datatype":"FP32","shape":[1],"data":${data}}]}`,
+    );
+    domainErrorFrom(
+      () => decodeInferRequest(body, "application/json", undefined),
+      "invalid",
+      "too_deeply_nested",
+    );
+    // The same in the JSON header of a binary body.
+    domainErrorFrom(
+      () => decodeInferRequest(body, undefined, String(body.byteLength)),
+      "invalid",
+      "too_deeply_nested",
+    );
+  }
+  // Deep objects too (parameters are flat, but the walk does not care where the depth is).
+  const objects = '{"a":'.repeat(200) + "1" + "}".repeat(200);
+  domainErrorFrom(
+    () =>
+      decodeInferRequest(
+        encoder.encode(`{"parameters":${objects},"inputs":[]}`),
+        undefined,
+        undefined,
+      ),
+    "invalid",
+    "too_deeply_nested",
+  );
+  // Nesting within the limit (one level per dimension) still decodes.
+  const nested = json({
+    inputs: [{
+      name: "x",
+      datatype: "INT8",
+      shape: [1, 1, 1, 1, 1, 1, 1, 2],
+      data: [[[[[[[[1, 2]]]]]]]],
+    }],
+  });
+  assert.deepEqual([...decodeInferRequest(nested, undefined, undefined).tensors[0].bytes], [1, 2]);
+});
+
+Deno.test("parameters.timeout above one hour is invalid timeout_too_large; one hour passes", () => {
+  const withTimeout = (timeout: number) =>
+    json({
+      parameters: { timeout },
+      inputs: [{ name: "x", datatype: "INT8", shape: [1], data: [1] }],
+    });
+  assert.equal(
+    decodeInferRequest(withTimeout(MAX_REQUEST_TIMEOUT_US), undefined, undefined).timeoutUs,
+    3_600_000_000,
+  );
+  for (const timeout of [MAX_REQUEST_TIMEOUT_US + 1, 2 ** 31 * 1000, 2 ** 63]) {
+    const err = domainErrorFrom(
+      () => decodeInferRequest(withTimeout(timeout), undefined, undefined),
+      "invalid",
+      "timeout_too_large",
+    );
+    assert.match(err.detail, /at most|the most/);
+  }
+});
+
+Deno.test("NaN and ±Infinity outputs are written NaN, Infinity, -Infinity (as Triton), never null", async () => {
+  const values = f32(1.5, NaN, Infinity, -Infinity);
+  const tensor: Tensor = { name: "y", datatype: "FP32", shape: [4], bytes: new Uint8Array(values) };
+  const finite: Tensor = { name: "z", datatype: "FP32", shape: [1], bytes: new Uint8Array(f32(2)) };
+  const res = encodeInferResponse(
+    { id: "r", inputs: [], outputs: [{ name: "y" }, { name: "z" }] } as InferRequest,
+    "m",
+    "1",
+    [tensor, finite],
+  );
+  const text = await res.text();
+  assert.equal(
+    text,
+    '{"model_name":"m","model_version":"1","id":"r","outputs":[' +
+      '{"name":"y","datatype":"FP32","shape":[4],"data":[1.5,NaN,Infinity,-Infinity]},' +
+      '{"name":"z","datatype":"FP32","shape":[1],"data":[2]}]}',
+  );
+  assert.equal(res.headers.get("content-length"), String(encoder.encode(text).byteLength));
+  // Python's json (and rapidjson) read these tokens; a strict JSON parser is told apart loudly.
+  assert.throws(() => JSON.parse(text));
+  // Asked as binary, the exact bits travel.
+  const binary = encodeInferResponse(
+    { inputs: [], parameters: { binary_data_output: true } } as unknown as InferRequest,
+    "m",
+    "1",
+    [tensor],
+  );
+  const bytes = new Uint8Array(await binary.arrayBuffer());
+  assert.deepEqual([...bytes.subarray(bytes.byteLength - 16)], values);
 });

@@ -22,10 +22,19 @@ export type Upstream = ((request: Request) => Promise<Response>) & {
  */
 export function httpUpstream(baseUrl: string): Upstream {
   const base = new URL(baseUrl);
-  return function forwardOverHttp(request) {
+  return async function forwardOverHttp(request) {
     const incoming = new URL(request.url);
     const target = new URL(incoming.pathname + incoming.search, base);
-    return fetch(new Request(target, request));
+    const forwarded = new Request(target, request);
+    // Deno's fetch decodes any compressed response but keeps its Content-Encoding, so the pool
+    // is asked for none: compressing to be decompressed at once would only cost both sides.
+    forwarded.headers.set("accept-encoding", "identity");
+    const response = await fetch(forwarded);
+    if (!response.headers.has("content-encoding")) return response;
+    const headers = new Headers(response.headers);
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+    return new Response(response.body, { status: response.status, headers });
   };
 }
 

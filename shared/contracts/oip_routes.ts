@@ -18,7 +18,10 @@ import {
   ServerMetadata,
 } from "./oip.ts";
 import { ModelConfig } from "./model_config.ts";
+import { ModelStatisticsResponse } from "./model_statistics.ts";
 import { Problem } from "./problem.ts";
+
+export * from "./model_statistics.ts";
 
 /** Error bodies on OIP routes: problem+json plus the `error` string KServe clients read. */
 export const OipProblem = Problem.extend({ error: z.string() }).meta({ id: "OipProblem" });
@@ -33,6 +36,7 @@ const PROBLEMS = {
   503: problem("Overloaded, starting or draining; see Retry-After"),
 };
 const ModelMetadataBody = ModelMetadata.meta({ id: "ModelMetadata" });
+const ModelConfigBody = ModelConfig.meta({ id: "ModelConfig" });
 const ModelParams = z.object({ model: z.string().min(1) });
 const VersionParams = ModelParams.extend({ version: z.string().min(1) });
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -71,6 +75,38 @@ const readyRoute = <P extends typeof ModelParams>(path: string, params: P) =>
     },
   });
 
+const statsRoute = <P extends typeof ModelParams>(path: string, params: P) =>
+  createRoute({
+    method: "get",
+    path,
+    tags: ["OIP v2 statistics"],
+    summary: "Statistics of the model's loaded versions (Triton's statistics extension)",
+    request: { params },
+    responses: {
+      200: {
+        description: "One entry per loaded version asked for",
+        content: { "application/json": { schema: ModelStatisticsResponse } },
+      },
+      ...PROBLEMS,
+    },
+  });
+
+const configRoute = <P extends typeof ModelParams>(path: string, params: P) =>
+  createRoute({
+    method: "get",
+    path,
+    tags: ["OIP v2"],
+    summary: "The configuration the model (version) was loaded with (Triton's model_configuration)",
+    request: { params },
+    responses: {
+      200: {
+        description: "Model configuration",
+        content: { "application/json": { schema: ModelConfigBody } },
+      },
+      ...PROBLEMS,
+    },
+  });
+
 const inferRoute = <P extends typeof ModelParams>(path: string, params: P) =>
   createRoute({
     method: "post",
@@ -78,6 +114,13 @@ const inferRoute = <P extends typeof ModelParams>(path: string, params: P) =>
     tags: ["OIP v2"],
     summary:
       "Run inference: JSON, or the binary tensor extension (Inference-Header-Content-Length)",
+    description:
+      "The body may be compressed (`Content-Encoding: gzip` or `deflate`, zlib-wrapped " +
+      "as Triton's clients send it); the size limit and `Inference-Header-Content-Length` apply " +
+      "to the decompressed bytes. The response is compressed when `Accept-Encoding` asks for " +
+      "gzip or deflate and it is large enough to gain from it. Non-finite JSON output values are " +
+      "written `NaN`, `Infinity` and `-Infinity`, as Triton writes them (ask for binary outputs " +
+      "to stay within strict JSON).",
     request: {
       params,
       body: {
@@ -101,8 +144,8 @@ const inferRoute = <P extends typeof ModelParams>(path: string, params: P) =>
         },
       },
       ...PROBLEMS,
-      413: problem("Body over the route's limit"),
-      415: problem("Neither JSON nor the binary tensor extension"),
+      413: problem("Body over the route's limit (decompressed)"),
+      415: problem("Neither JSON nor the binary tensor extension, or an unknown Content-Encoding"),
     },
   });
 
@@ -162,6 +205,24 @@ export const oipRoutes = {
       },
     },
   }),
+  // Before `/v2/models/{model}`, which would read "stats" as a model name (matching is in order).
+  allStats: createRoute({
+    method: "get",
+    path: "/v2/models/stats",
+    tags: ["OIP v2 statistics"],
+    summary: "Statistics of every loaded model version (Triton's statistics extension)",
+    responses: {
+      200: {
+        description: "One entry per loaded model version",
+        content: { "application/json": { schema: ModelStatisticsResponse } },
+      },
+      503: PROBLEMS[503],
+    },
+  }),
+  modelStats: statsRoute("/v2/models/{model}/stats", ModelParams),
+  versionStats: statsRoute("/v2/models/{model}/versions/{version}/stats", VersionParams),
+  modelConfig: configRoute("/v2/models/{model}/config", ModelParams),
+  versionConfig: configRoute("/v2/models/{model}/versions/{version}/config", VersionParams),
   modelMetadata: metadataRoute("/v2/models/{model}", ModelParams),
   versionMetadata: metadataRoute("/v2/models/{model}/versions/{version}", VersionParams),
   modelReady: readyRoute("/v2/models/{model}/ready", ModelParams),
@@ -196,6 +257,10 @@ export const oipRoutes = {
     path: "/v2/repository/models/{model}/load",
     tags: ["OIP v2 repository"],
     summary: "Load or reload a model (the old version serves until the new one is ready)",
+    description: "`parameters.config` (a string of model-config JSON) replaces the repository's " +
+      'config for this load. `parameters["file:<path>"]` model file overrides are refused ' +
+      "(400 `file_override_unsupported`): models load from the repository only. A body sent " +
+      "without Content-Type (as Triton's Python client sends it) reads as JSON.",
     request: {
       params: ModelParams,
       body: {
@@ -208,6 +273,8 @@ export const oipRoutes = {
     responses: {
       200: { description: "Loaded", content: { "application/json": { schema: z.object({}) } } },
       ...PROBLEMS,
+      413: problem("Body over the route's limit"),
+      415: problem("A body that is not JSON"),
       422: problem("Invalid model or configuration"),
     },
   }),

@@ -5,6 +5,20 @@ import { badRequest, invalidRequest, unsupportedMediaType } from "./problem.ts";
 /** `application/json`, or a `+json` suffix type such as `application/merge-patch+json`. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
+/** Options of {@link readJson}. */
+export interface ReadJsonOptions {
+  /**
+   * Read a body sent without any `Content-Type` as JSON too (Triton's Python client posts its
+   * repository bodies so). A foreign content type is still 415. Default false.
+   */
+  allowMissingContentType?: boolean;
+  /**
+   * Whether an empty body (no bytes, or only whitespace) reads as `{}` instead of failing as
+   * malformed JSON. Default false.
+   */
+  emptyAsObject?: boolean;
+}
+
 /**
  * Reads the request body as JSON and validates it with a zod schema.
  *
@@ -24,13 +38,20 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 export async function readJson<S extends z.core.$ZodType>(
   c: Context,
   schema: S,
+  { allowMissingContentType = false, emptyAsObject = false }: ReadJsonOptions = {},
 ): Promise<z.output<S>> {
-  if (!JSON_MEDIA_TYPE.test(c.req.header("content-type") ?? "")) {
+  const type = c.req.header("content-type");
+  if (!(type === undefined && allowMissingContentType) && !JSON_MEDIA_TYPE.test(type ?? "")) {
     throw unsupportedMediaType("unsupported_media_type", "Request body must be application/json");
   }
   let body: unknown;
   try {
-    body = await c.req.json();
+    if (emptyAsObject) {
+      const text = await c.req.text();
+      body = text.trim() === "" ? {} : JSON.parse(text);
+    } else {
+      body = await c.req.json();
+    }
   } catch (err) {
     if (err instanceof SyntaxError) {
       throw badRequest("malformed_json", "Request body is not valid JSON");

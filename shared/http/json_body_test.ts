@@ -63,3 +63,33 @@ Deno.test("readJson answers 400 invalid_request listing issue paths and messages
   assert.deepEqual(paths, ["input.1", "model"]);
   for (const issue of body.issues) assert.equal(typeof issue.message, "string");
 });
+
+const Load = z.object({ parameters: z.record(z.string(), z.string()).optional() });
+const lenient = new Hono().post("/load", async (c) => {
+  return c.json(await readJson(c, Load, { allowMissingContentType: true, emptyAsObject: true }));
+});
+lenient.onError(problemHandler);
+/** Bytes, not a string: a string body would get `text/plain` from the Request constructor. */
+const postBytes = (body: string, headers: Record<string, string> = {}) =>
+  lenient.request("/load", { method: "POST", body: new TextEncoder().encode(body), headers });
+
+Deno.test("readJson with allowMissingContentType reads a body sent without a content type", async () => {
+  const res = await postBytes('{"parameters":{"config":"{}"}}');
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { parameters: { config: "{}" } });
+  // A foreign type is still refused.
+  await problem(
+    await postBytes("{}", { "content-type": "text/csv" }),
+    415,
+    "unsupported_media_type",
+  );
+});
+
+Deno.test("readJson with emptyAsObject reads an empty or blank body as {}", async () => {
+  for (const body of ["", "  \n"]) {
+    const res = await postBytes(body, { "content-type": "application/json" });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), {});
+  }
+  await problem(await postBytes("{", {}), 400, "malformed_json");
+});

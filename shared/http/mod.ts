@@ -25,3 +25,6 @@ export * from "./openapi_app.ts";
 export * from "./openapi_drift.ts";
 export * from "./stream_limit.ts";
 export * from "./edge_service.ts";
+export * from "./decompress.ts";
+export * from "./compress.ts";
+export * from "./redact_paths.ts";

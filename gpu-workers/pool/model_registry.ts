@@ -64,14 +64,17 @@ export class ModelRegistry {
 
   /** Loads (or reloads) a model; the old versions serve until the new ones are ready. */
   load(name: string, configOverride?: string): Promise<void> {
-    // A name that could never be a model leaves no trace in the index.
-    assertModelName(name);
+    try {
+      // A name that could never be a model leaves no trace in the index.
+      assertModelName(name);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const entry = this.#entry(name);
     const run = entry.chain.then(() => this.#load(entry, configOverride)).catch((e) => {
-      if (entry.versions.size === 0 && e instanceof DomainError && e.kind !== "unavailable") {
-        // Only what the repository holds stays listed; a failed load of it keeps its reason.
-        if (e.kind === "not_found") this.models.delete(name);
-      }
+      // Only what the repository holds stays listed; a failed load of it keeps its reason.
+      const absent = e instanceof DomainError && e.kind === "not_found";
+      if (absent && entry.versions.size === 0) this.models.delete(name);
       throw e;
     });
     entry.chain = run.catch(() => undefined);

@@ -41,14 +41,15 @@ async function call<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
-const asBoolean = async (fn: () => boolean) => {
+/** A probe answers false where the HTTP transport's would get an error status. */
+function asBoolean(fn: () => boolean): Promise<boolean> {
   try {
-    return fn();
+    return Promise.resolve(fn());
   } catch (e) {
-    if (e instanceof DomainError) return false;
-    throw e;
+    if (e instanceof DomainError) return Promise.resolve(false);
+    return Promise.reject(e);
   }
-};
+}
 
 export function createInProcessClient(pool: Pool): OipClient {
   return {

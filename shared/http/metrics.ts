@@ -1,6 +1,7 @@
 import type { Handler, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { Counter, Histogram, Registry } from "./prometheus.ts";
+import { Registry } from "./prometheus.ts";
+import { RequestSeries } from "./request_series.ts";
 
 /** Options of {@link createHttpMetrics}. */
 export interface HttpMetricsOptions {
@@ -40,38 +41,14 @@ export function createHttpMetrics({
   prefix = "http_",
   buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
 }: HttpMetricsOptions = {}): HttpMetrics {
-  const labelNames = ["method", "route", "status"] as const;
-  const registers = [registry];
-  const requests = new Counter({
-    name: `${prefix}requests_total`,
-    help: "HTTP requests handled, by method, route pattern and status.",
-    labelNames,
-    registers,
-  });
-  const duration = new Histogram({
-    name: `${prefix}request_duration_seconds`,
-    help: "HTTP request handling time in seconds, by method, route pattern and status.",
-    labelNames,
+  const series = new RequestSeries({
+    registry,
+    counterName: `${prefix}requests_total`,
+    counterHelp: "HTTP requests handled, by method, route pattern and status.",
+    histogramName: `${prefix}request_duration_seconds`,
+    histogramHelp: "HTTP request handling time in seconds, by method, route pattern and status.",
     buckets,
-    registers,
   });
-
-  // Label children by series: prom-client hashes a label object on every call otherwise, which
-  // is a measurable part of a cheap request. The key space is bounded as the labels are.
-  const children = new Map<string, {
-    requests: ReturnType<typeof requests.labels>;
-    duration: ReturnType<typeof duration.labels>;
-  }>();
-  const seriesOf = (method: string, route: string, status: number) => {
-    const key = `${method} ${status} ${route}`;
-    let series = children.get(key);
-    if (!series) {
-      const labels = { method, route, status: String(status) };
-      series = { requests: requests.labels(labels), duration: duration.labels(labels) };
-      children.set(key, series);
-    }
-    return series;
-  };
 
   const middleware: MiddlewareHandler = async function httpMetrics(c, next) {
     const start = performance.now();
@@ -83,9 +60,11 @@ export function createHttpMetrics({
     } finally {
       const method = METHODS.has(c.req.method) ? c.req.method : "OTHER";
       const route = c.req.routeIndex === own ? "unmatched" : routePath(c);
-      const series = seriesOf(method, route, status);
-      series.requests.inc();
-      series.duration.observe((performance.now() - start) / 1000);
+      series.observe(
+        `${method} ${status} ${route}`,
+        () => ({ method, route, status: String(status) }),
+        (performance.now() - start) / 1000,
+      );
     }
   };
   return { middleware, registry };

@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
 import { DomainError, type DomainErrorKind } from "../errors/domain_error.ts";
 import { redactPaths } from "./redact_paths.ts";
-import { getRequestId } from "./request_id.ts";
+import { getRequestId, getRequestIdHeader, markRequestIdEchoed } from "./request_id.ts";
 
 /** Extension members added to a problem body (RFC 9457 §3.2). */
 export type ProblemExtra = Record<string, unknown>;
@@ -155,24 +155,32 @@ export function problemResponse(
   });
 }
 
+/** What a problem body is made of: a {@link ProblemError}, or the same fields without an Error. */
+type ProblemFields = Pick<
+  ProblemError,
+  "status" | "code" | "title" | "detail" | "extra" | "headers"
+>;
+
 function problemBody(
-  problem: ProblemError,
+  problem: ProblemFields,
   instance: string | undefined,
   { kserveErrorField = false }: ProblemRenderOptions,
+  redact = true,
 ): string {
   const { status, code, title } = problem;
-  const detail = redactPaths(problem.detail);
-  const core = {
+  const detail = redact ? redactPaths(problem.detail) : problem.detail;
+  const body: Record<string, unknown> = {
     type: `https://edgeml.dev/problems/${code}`,
     title,
     status,
     code,
     detail,
-    instance,
-    error: kserveErrorField ? detail : undefined,
   };
-  // core first for key order, again last so extension members cannot override it
-  return JSON.stringify({ ...core, ...problem.extra, ...core });
+  if (instance !== undefined) body.instance = instance;
+  if (kserveErrorField) body.error = detail;
+  // Extension members follow the core ones and cannot override them.
+  for (const key in problem.extra) if (!(key in body)) body[key] = problem.extra[key];
+  return JSON.stringify(body);
 }
 
 /** The one place a domain error's kind becomes an HTTP status. */
@@ -228,14 +236,25 @@ function toProblem(err: Error): ProblemError | undefined {
   });
 }
 
-function respond(c: Context, problem: ProblemError, render: ProblemRenderOptions): Response {
+const PROBLEM_JSON = { "content-type": "application/problem+json" };
+
+function respond(
+  c: Context,
+  problem: ProblemFields,
+  render: ProblemRenderOptions,
+  redact = true,
+): Response {
   const instance = getRequestId(c);
-  // newResponse keeps headers already set, e.g. X-Request-Id. The body goes as the string it
-  // is, not as a Response's body stream, which would cost a chunked response on every error.
-  return c.newResponse(problemBody(problem, instance, render), {
-    status: problem.status,
-    headers: { ...problem.headers, "content-type": "application/problem+json" },
-  });
+  const headers: Record<string, string> = problem.headers
+    ? { ...problem.headers, ...PROBLEM_JSON }
+    : { ...PROBLEM_JSON };
+  if (instance !== undefined) {
+    headers[getRequestIdHeader(c) ?? "X-Request-Id"] = instance;
+    markRequestIdEchoed(c);
+  }
+  // newResponse keeps headers already set on the context. The body goes as the string it is,
+  // not as a Response's body stream, which would cost a chunked response on every error.
+  return c.newResponse(problemBody(problem, instance, render, redact), problem.status, headers);
 }
 
 /** Options of {@link createProblemHandler}. */
@@ -278,8 +297,15 @@ export const problemHandler: ErrorHandler = createProblemHandler();
 /** Builds an `app.notFound` handler answering 404 `route_not_found`. */
 export function createNotFoundHandler(render: ProblemRenderOptions = {}): NotFoundHandler {
   return function notFoundHandler(c) {
-    const problem = notFound("route_not_found", `No route for ${c.req.method} ${c.req.path}`);
-    return respond(c, problem, render);
+    // The cheapest answer a server gives, so no Error (and its stack trace) is made for it;
+    // the path in it is the caller's own, not one of ours to redact.
+    const problem = {
+      status: 404 as const,
+      code: "route_not_found",
+      title: STATUS[404][0],
+      detail: `No route for ${c.req.method} ${c.req.path}`,
+    };
+    return respond(c, problem, render, false);
   };
 }
 

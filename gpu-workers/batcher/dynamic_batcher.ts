@@ -146,14 +146,18 @@ export class DynamicBatcher<T, R> {
     this.#disarmDelay();
     this.#running++;
     for (const item of batch) item.cancelTimeout?.();
-    this.options.execute(batch.map((b) => b.payload)).then(
-      (results) => batch.forEach((item, i) => item.resolve(results[i])),
-      (error) => batch.forEach((item) => item.reject(error)),
-    ).finally(() => {
+    // The next batch goes out before this one's callers are answered: their continuations
+    // (encoding responses) would otherwise keep the freed instance waiting.
+    const settle = (answer: () => void) => {
       this.#running--;
       this.pump();
+      answer();
       this.#notifyIdle();
-    });
+    };
+    this.options.execute(batch.map((b) => b.payload)).then(
+      (results) => settle(() => batch.forEach((item, i) => item.resolve(results[i]))),
+      (error) => settle(() => batch.forEach((item) => item.reject(error))),
+    );
   }
 
   #expire(item: Queued<T, R>, timeoutUs: number) {

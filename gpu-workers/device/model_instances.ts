@@ -58,6 +58,8 @@ type Created = Extract<FromInstance, { type: "created" }>;
 
 interface Instance {
   thread: Worker;
+  /** Handed to a run (set the moment it is handed over, before the run posts to it). */
+  busy: boolean;
   pending?: {
     resolve(r: RunResult): void;
     reject(e: Error): void;
@@ -119,13 +121,14 @@ export async function startInstances(options: InstancesOptions): Promise<ModelIn
   let disposed = false;
 
   function adopt(thread: Worker) {
-    const instance: Instance = { thread };
+    const instance: Instance = { thread, busy: false };
     thread.onmessage = (event: MessageEvent<FromInstance>) => {
       const message = event.data;
       const pending = instance.pending;
       if (!pending || (message.type !== "result" && message.type !== "error")) return;
       clearTimeout(pending.timer);
       instance.pending = undefined;
+      instance.busy = false;
       if (message.type === "result") {
         pending.resolve({ outputs: message.outputs, computeUs: message.computeUs });
       } else pending.reject(new InstanceRunError(message.message));
@@ -142,14 +145,21 @@ export async function startInstances(options: InstancesOptions): Promise<ModelIn
   }
 
   function release(instance: Instance) {
-    if (instance.pending || !instances.includes(instance)) return;
+    if (instance.busy || !instances.includes(instance)) return;
     const next = waiting.shift();
-    if (next) next(instance);
+    if (next) {
+      instance.busy = true;
+      next(instance);
+    }
   }
 
+  /** An idle instance, marked busy at once so no other run is handed the same one. */
   function acquire(): Promise<Instance> {
-    const idle = instances.find((i) => !i.pending);
-    if (idle) return Promise.resolve(idle);
+    const idle = instances.find((i) => !i.busy);
+    if (idle) {
+      idle.busy = true;
+      return Promise.resolve(idle);
+    }
     return new Promise((resolve) => waiting.push(resolve));
   }
 
@@ -208,7 +218,7 @@ export async function startInstances(options: InstancesOptions): Promise<ModelIn
       });
     },
     stall(ms) {
-      const target = instances.find((i) => !i.pending) ?? instances[0];
+      const target = instances.find((i) => !i.busy) ?? instances[0];
       target?.thread.postMessage({ type: "stall", ms } satisfies ToInstance);
     },
     async dispose() {

@@ -16,7 +16,13 @@ import { type ModelInstances, type RunResult, startInstances } from "./model_ins
 
 export class ThreadDevice implements Device {
   readonly isolation = "thread";
-  readonly pipelineDepth = 1;
+  /**
+   * Batches in flight per instance. On the CPU one: ORT's run takes every core, and a second
+   * batch handed over meanwhile would only make the HTTP thread compete with it; the next batch
+   * forms from what queued during the run instead, and goes out the moment it ends. A GPU's
+   * run leaves the cores free, so the next batch waits ready beside it.
+   */
+  readonly pipelineDepth: number;
   readonly id: string;
   readonly kind: "gpu" | "cpu";
   readonly gpu?: number;
@@ -28,6 +34,7 @@ export class ThreadDevice implements Device {
     this.id = info.id;
     this.kind = info.kind;
     this.gpu = info.gpu;
+    this.pipelineDepth = info.kind === "gpu" ? 2 : 1;
   }
 
   get live() {

@@ -62,9 +62,13 @@ export async function executeBatch(
   const wanted = batched ? undefined : jobs[0].outputs;
   let lost: Error | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
-    // Device threads take the batch's buffers by transfer: a rerun joins the rows anew, and a
-    // lone request whose body went with a hung instance cannot run again.
-    const inputs = concatRows(jobs.map((j) => j.tensors));
+    // Device threads take the batch's buffers by transfer: a batch's rows are joined into a
+    // buffer of its own (so a rerun joins them anew), a lone request's are sent as they are
+    // only when its caller handed them over (a request body; it cannot rerun once they went
+    // with a hung instance), and copied otherwise.
+    const inputs = batched || jobs[0].handedOver
+      ? concatRows(jobs.map((j) => j.tensors))
+      : jobs[0].tensors.map((t) => ({ ...t, bytes: t.bytes.slice() }));
     if (detached(inputs)) break;
     const device = await waitForDevice(context, served);
     const dispatchedAt = performance.now();

@@ -42,6 +42,12 @@ export interface InferRequestParts {
   tensors: Tensor[];
   outputs?: string[];
   timeoutUs?: number;
+  /**
+   * The caller hands the tensors' buffers over: nothing else reads them (a request body read
+   * for this call). A device thread may then take them by transfer, without a copy; otherwise
+   * the pool copies what it sends, and the caller's arrays stay as they were.
+   */
+  handOver?: boolean;
 }
 
 export interface InferResult {
@@ -243,7 +249,13 @@ export class Pool {
         throw unavailable("shutting_down", "the pool is draining for shutdown", RETRY);
       }
       const outputs = await served.batcher.submit(
-        { tensors: validated.tensors, rows: validated.rows, outputs: request.outputs, receivedAt },
+        {
+          tensors: validated.tensors,
+          rows: validated.rows,
+          outputs: request.outputs,
+          receivedAt,
+          handedOver: request.handOver === true,
+        },
         validated.rows,
         queueTimeoutUs(served, request.timeoutUs),
       );

@@ -11,6 +11,8 @@ export interface Job {
   rows: number;
   outputs?: string[];
   receivedAt: number;
+  /** The tensors' buffers are the pool's to transfer (see InferRequestParts.handOver). */
+  handedOver: boolean;
 }
 
 export interface ServedVersion {

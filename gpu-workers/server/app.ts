@@ -159,6 +159,8 @@ export function createOipApp(
       tensors: decoded.tensors,
       outputs: decoded.request.outputs?.map((o) => o.name),
       timeoutUs: decoded.timeoutUs,
+      // The body was read for this request alone: its bytes may go to a device by transfer.
+      handOver: true,
     });
     // The codec builds the Response itself (JSON or binary): typed routes cannot see its shape.
     return encodeInferResponse(
@@ -170,14 +172,26 @@ export function createOipApp(
   };
   // Decompress before the limit, so that the limit counts the bytes the handler gets.
   const inferMiddleware = [compress, decompress, limit];
-  app.openapi(
-    { ...oipRoutes.modelInfer, middleware: inferMiddleware },
-    (c) => infer(c, c.req.valid("param").model),
+  // The hottest routes: declared in the OpenAPI document from their contracts like the rest,
+  // but served without the per-request schema check of path parameters that `app.openapi`
+  // adds (a router match is never empty; the pool looks the names up itself).
+  app.openAPIRegistry.registerPath(oipRoutes.modelInfer);
+  app.openAPIRegistry.registerPath(oipRoutes.versionInfer);
+  const [compressStep, decompressStep, limitStep] = inferMiddleware;
+  app.post(
+    "/v2/models/:model/infer",
+    compressStep,
+    decompressStep,
+    limitStep,
+    (c) => infer(c, c.req.param("model")!),
   );
-  app.openapi({ ...oipRoutes.versionInfer, middleware: inferMiddleware }, (c) => {
-    const { model, version } = c.req.valid("param");
-    return infer(c, model, version);
-  });
+  app.post(
+    "/v2/models/:model/versions/:version/infer",
+    compressStep,
+    decompressStep,
+    limitStep,
+    (c) => infer(c, c.req.param("model")!, c.req.param("version")!),
+  );
 
   app.openapi({ ...oipRoutes.repositoryIndex, middleware: [decompress, limit] }, async (c) => {
     const body = await readJson(c, RepositoryIndexRequest, LENIENT_JSON);

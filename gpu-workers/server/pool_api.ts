@@ -7,23 +7,17 @@ import type {
   ModelMetadata,
   ModelStatisticsResponse,
   RepositoryIndex,
-  Tensor,
 } from "@edgeml/shared/contracts";
 
-/** One inference as the pool takes it. */
-export interface PoolInferRequest {
-  tensors: Tensor[];
-  /** Output names to return (all when absent). */
-  outputs?: string[];
-  /** Queue timeout in µs overriding the model's default (already bounded by the codec). */
-  timeoutUs?: number;
-}
-
-export interface PoolInferResult {
-  modelName: string;
-  modelVersion: string;
-  outputs: Tensor[];
-}
+/** One inference as the pool takes it, and what comes back (defined beside the pool). */
+export type {
+  InferRequestParts as PoolInferRequest,
+  InferResult as PoolInferResult,
+} from "../pool/pool.ts";
+import type {
+  InferRequestParts as PoolInferRequest,
+  InferResult as PoolInferResult,
+} from "../pool/pool.ts";
 
 /** Triton's statistics of the loaded model versions (`ModelStatistics` in `pool/`). */
 export interface PoolStatistics {

@@ -65,6 +65,16 @@ Deno.test("in-process and HTTP transports give the same answers and the same err
     assert.deepEqual(inProcess, overHttp);
     assert.equal(inProcess.json.id, "r1");
     assert.equal(inProcess.unknownModel.status, 404);
+    // The caller's arrays are its own after the call: the pool copied, it did not take them.
+    const x = inputRows(1, 16, 9);
+    await createInProcessClient(server.pool).inferBinary("small", [{
+      name: "input",
+      datatype: "FP32",
+      shape: [1, 16],
+      data: x,
+    }]);
+    assert.equal(x.length, 16);
+    assert.deepEqual(Array.from(x), Array.from(inputRows(1, 16, 9)));
     assert.equal(inProcess.badShape.status, 400);
   } finally {
     await server.shutdown();

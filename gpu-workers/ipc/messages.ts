@@ -1,23 +1,12 @@
 /** Messages between the pool and a worker process (process isolation mode). */
 import type { ExecutionProvider, Tensor, TensorMetadata } from "@edgeml/shared/contracts";
+import type { LoadSpec } from "../device/device.ts";
 
 /** The shared `Tensor`'s header, its bytes following in the frame payload in list order. */
 export type TensorDescriptor = Omit<Tensor, "bytes"> & { byteLength: number };
 
-export interface LoadCommand {
-  type: "load";
-  id: number;
-  /**
-   * One load of one version, `<model>@<version>#<load sequence number>`: unique per load, so a
-   * reload of the version being served never collides with it.
-   */
-  key: string;
-  path: string;
-  providers: ExecutionProvider[];
-  instances: number;
-  intraOpThreads?: number;
-  deadlineMs: number;
-}
+/** Load one model version (the device's {@link LoadSpec}) in the worker process. */
+export type LoadCommand = { type: "load"; id: number } & LoadSpec;
 
 export type ToWorker =
   | LoadCommand

@@ -8,6 +8,7 @@
  * Field types are written as in the proto: a scalar (`string`, `int64`...), a message or enum
  * name, `T[]` for `repeated T`, `map<K,V>` for a map.
  */
+import { InstanceGroupKind, TritonDataType } from "@edgeml/shared/contracts";
 
 export type ScalarType =
   | "string"
@@ -42,24 +43,9 @@ export interface MessageSpec {
 }
 
 export const ENUMS: Readonly<Record<string, readonly string[]>> = {
-  DataType: [
-    "TYPE_INVALID",
-    "TYPE_BOOL",
-    "TYPE_UINT8",
-    "TYPE_UINT16",
-    "TYPE_UINT32",
-    "TYPE_UINT64",
-    "TYPE_INT8",
-    "TYPE_INT16",
-    "TYPE_INT32",
-    "TYPE_INT64",
-    "TYPE_FP16",
-    "TYPE_FP32",
-    "TYPE_FP64",
-    "TYPE_STRING",
-    "TYPE_BF16",
-  ],
-  InstanceGroupKind: ["KIND_AUTO", "KIND_GPU", "KIND_CPU", "KIND_MODEL"],
+  // The enums the contract declares too: one list each.
+  DataType: TritonDataType.options,
+  InstanceGroupKind: InstanceGroupKind.options,
   SecondaryDeviceKind: ["KIND_NVDLA"],
   InputFormat: ["FORMAT_NONE", "FORMAT_NHWC", "FORMAT_NCHW"],
   BatchInputKind: [

@@ -12,6 +12,7 @@ import {
   InferRequest,
   type InferResponse,
   type InferResponseOutput,
+  joinBinaryBody,
   MAX_QUEUE_TIMEOUT_US,
   sliceBinary,
   splitBinaryBody,
@@ -242,26 +243,19 @@ export function encodeInferResponse(
     ...(request.id !== undefined ? { id: request.id } : {}),
     outputs: described,
   };
-  const head = encoder.encode(responseJson(response));
+  const json = responseJson(response);
   if (buffers.length === 0) {
+    const head = encoder.encode(json);
     return new Response(head, {
       headers: { "content-type": "application/json", "content-length": String(head.byteLength) },
     });
   }
-  let size = head.byteLength;
-  for (const b of buffers) size += b.byteLength;
-  const body = new Uint8Array(size);
-  body.set(head, 0);
-  let offset = head.byteLength;
-  for (const b of buffers) {
-    body.set(b, offset);
-    offset += b.byteLength;
-  }
-  return new Response(body, {
+  const { body, headerLength } = joinBinaryBody(json, buffers);
+  return new Response(body as Uint8Array<ArrayBuffer>, {
     headers: {
       "content-type": "application/octet-stream",
-      "content-length": String(size),
-      [INFERENCE_HEADER_CONTENT_LENGTH]: String(head.byteLength),
+      "content-length": String(body.byteLength),
+      [INFERENCE_HEADER_CONTENT_LENGTH]: String(headerLength),
     },
   });
 }

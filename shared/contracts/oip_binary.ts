@@ -63,12 +63,15 @@ export function splitBytes(bytes: Uint8Array, lengths: readonly number[]): Uint8
   return pieces;
 }
 
-/** Builds a binary response body: JSON header then the given buffers back to back. */
+/**
+ * Builds a binary body: the JSON header (an object, or text already serialized, e.g. with
+ * non-finite numbers written Triton's way) then the given buffers back to back.
+ */
 export function joinBinaryBody(
   header: unknown,
   buffers: readonly Uint8Array[],
 ): { body: Uint8Array; headerLength: number } {
-  const head = encoder.encode(JSON.stringify(header));
+  const head = encoder.encode(typeof header === "string" ? header : JSON.stringify(header));
   let size = head.byteLength;
   for (const b of buffers) size += b.byteLength;
   const body = new Uint8Array(size);

@@ -13,6 +13,11 @@ export interface BatcherOptions<T, R> {
   batching: boolean;
   maxQueueDelayUs: number;
   preferredBatchRows?: number[];
+  /**
+   * `maxQueueDelayUs` is a ceiling: a queue holding as many rows as the last batch took goes at
+   * once (its callers are back), so a lone caller never waits and a crowd only for itself.
+   */
+  adaptiveDelay?: boolean;
   /** Requests allowed to wait (0 = unbounded); past it, submit fails: unavailable queue_full. */
   maxQueueSize?: number;
   /** Executions allowed to run at once right now (live instances). */
@@ -40,6 +45,8 @@ export class DynamicBatcher<T, R> {
   #running = 0;
   #cancelDelay?: () => void;
   #idleWaiters: Array<() => void> = [];
+  /** With `adaptiveDelay`: rows the last batch took, what the next can expect (1 at first). */
+  #expectedRows = 1;
   readonly #clock: BatcherClock;
 
   constructor(readonly options: BatcherOptions<T, R>) {
@@ -120,11 +127,15 @@ export class DynamicBatcher<T, R> {
     if (count === 0) return this.#queue.splice(0, 1);
     const full = count < this.#queue.length || rows === maxBatchRows;
     const preferred = preferredBatchRows.includes(rows);
+    const expected = this.options.adaptiveDelay === true &&
+      rows >= Math.min(this.#expectedRows, maxBatchRows);
     const waitedUs = (this.#clock.now() - this.#queue[0].enqueuedAt) * 1000;
-    if (!full && !preferred && waitedUs < maxQueueDelayUs) {
+    if (!full && !preferred && !expected && waitedUs < maxQueueDelayUs) {
       this.#armDelay(maxQueueDelayUs - waitedUs);
       return undefined;
     }
+    // A delay that ran out short of the expectation lowers it: fewer callers than before.
+    this.#expectedRows = rows;
     return this.#queue.splice(0, count);
   }
 

@@ -320,3 +320,38 @@ Deno.test("rejectAll fails every queued request, clears their timeouts and wakes
   assert.equal(batcher.queued, 0);
   assert.equal(batches.length, 0);
 });
+
+Deno.test("adaptive delay: a lone caller goes at once; a queue as large as the last batch goes without waiting out the delay", async () => {
+  const { batcher, batches, clock, state, submit } = harness({
+    maxBatchRows: 8,
+    maxQueueDelayUs: 20_000,
+    adaptiveDelay: true,
+    capacity: 0,
+  });
+  // Three callers queue while the instance is busy; they leave together when it frees.
+  const first = ["a", "b", "c"].map((id) => submit(id));
+  state.capacity = 1;
+  batcher.pump();
+  assert.deepEqual(batches, [["a", "b", "c"]]);
+  await Promise.all(first);
+  await batcher.idle();
+  // The same three come back: the batch goes the moment the third arrives, not after 20 ms.
+  const d = submit("d");
+  const e = submit("e");
+  assert.equal(batches.length, 1, "two of the expected three wait");
+  assert.equal(clock.pending, 1, "the delay is armed as the ceiling");
+  const f = submit("f");
+  assert.deepEqual(batches[1], ["d", "e", "f"]);
+  assert.equal(clock.pending, 0);
+  await Promise.all([d, e, f]);
+  await batcher.idle();
+  // Fewer come back: after the delay the batch goes short, and the expectation follows it.
+  const g = submit("g");
+  clock.advance(20);
+  assert.deepEqual(batches[2], ["g"]);
+  await g;
+  await batcher.idle();
+  const h = submit("h");
+  assert.deepEqual(batches[3], ["h"], "one is now what is expected: no wait");
+  await h;
+});

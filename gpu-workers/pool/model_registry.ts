@@ -288,6 +288,7 @@ export class ModelRegistry {
         batching: batching !== undefined && config.maxBatchSize > 0,
         maxBatchRows: config.maxBatchSize,
         maxQueueDelayUs: batching?.maxQueueDelayUs ?? 0,
+        adaptiveDelay: config.adaptiveQueueDelay,
         preferredBatchRows: batching?.preferredBatchSizes,
         maxQueueSize: batching?.maxQueueSize,
         capacity: () => capacity(served),

@@ -10,24 +10,23 @@ import { writeModelFile } from "@edgeml/shared/onnx/files";
 import { toPbtxt } from "./pbtxt.ts";
 import { CONFIG_FILES } from "./repository.ts";
 
-/** Batching settings of the demo models (Triton's names), sized for small CPUs. */
+/**
+ * Batching settings of the demo models (Triton's names), sized for small CPUs. The queue delay
+ * is adaptive (this server's parameter): up to 2 ms for a crowd to gather, none for a lone
+ * caller, whose batch of one is all that will come.
+ */
+const BATCHING = {
+  dynamic_batching: {
+    max_queue_delay_microseconds: 2_000,
+    default_queue_policy: { max_queue_size: 1024 },
+  },
+  instance_group: [{ kind: "KIND_GPU" as const, count: 1 }],
+  parameters: { adaptive_queue_delay: { string_value: "true" } },
+};
+
 export const DEMO_CONFIGS: Record<string, ModelConfigInput> = {
-  mlp_small: {
-    max_batch_size: 32,
-    dynamic_batching: {
-      max_queue_delay_microseconds: 100,
-      default_queue_policy: { max_queue_size: 1024 },
-    },
-    instance_group: [{ kind: "KIND_GPU", count: 1 }],
-  },
-  mlp_large: {
-    max_batch_size: 64,
-    dynamic_batching: {
-      max_queue_delay_microseconds: 100,
-      default_queue_policy: { max_queue_size: 1024 },
-    },
-    instance_group: [{ kind: "KIND_GPU", count: 1 }],
-  },
+  mlp_small: { max_batch_size: 32, ...BATCHING },
+  mlp_large: { max_batch_size: 64, ...BATCHING },
 };
 
 /** Whether `dir` holds a config.json an earlier seed wrote in the pre-Triton schema. */

@@ -74,6 +74,11 @@ export interface ResolvedModelConfig {
   intraOpThreads?: number;
   /** Parameter `execution_deadline_ms` (this server's): a batch running longer marks its instance hung. */
   executionDeadlineMs: number;
+  /**
+   * Parameter `adaptive_queue_delay: "true"` (this server's): `max_queue_delay_microseconds`
+   * becomes a ceiling; a queue holding as many rows as the last batch took goes at once.
+   */
+  adaptiveQueueDelay: boolean;
   declaredInputs?: DeclaredTensor[];
   declaredOutputs?: DeclaredTensor[];
   /** The model file in each version folder. */
@@ -394,6 +399,7 @@ export function resolveModelConfig(
   let intraOpThreads: number | undefined;
   let executionDeadlineMs = DEFAULT_EXECUTION_DEADLINE_MS;
   let cpuFallback = true;
+  let adaptiveQueueDelay = false;
   for (const [key, { string_value: text }] of Object.entries(parameters)) {
     if (key === "intra_op_thread_count") {
       const n = parseIntParameter(issues, key, text, 0, MAX_INTRA_OP_THREADS);
@@ -406,6 +412,11 @@ export function resolveModelConfig(
         issues.push(`parameters.cpu_fallback: expected "true" or "false", found '${text}'`);
       }
       cpuFallback = text !== "false";
+    } else if (key === "adaptive_queue_delay") {
+      if (text !== "true" && text !== "false") {
+        issues.push(`parameters.adaptive_queue_delay: expected "true" or "false", found '${text}'`);
+      }
+      adaptiveQueueDelay = text === "true";
     } else ignored.push(`parameters.${key}`);
   }
 
@@ -468,6 +479,7 @@ export function resolveModelConfig(
     executionProviders: cpuFallback ? ["cuda", "cpu"] : ["cuda"],
     ...(intraOpThreads !== undefined ? { intraOpThreads } : {}),
     executionDeadlineMs,
+    adaptiveQueueDelay,
     ...(declaredInputs ? { declaredInputs } : {}),
     ...(declaredOutputs ? { declaredOutputs } : {}),
     defaultModelFilename,

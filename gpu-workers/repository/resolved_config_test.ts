@@ -18,6 +18,7 @@ Deno.test("an empty config resolves to Triton's defaults", () => {
     versionPolicy: { latest: { num_versions: 1 } },
     executionProviders: ["cuda", "cpu"],
     executionDeadlineMs: 10_000,
+    adaptiveQueueDelay: false,
     defaultModelFilename: "model.onnx",
     ignored: [],
     triton: undefined,

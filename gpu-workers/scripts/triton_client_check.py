@@ -4,6 +4,10 @@
     PYTHONPATH=<triton-inference-server/client>/src/python/library \\
         python3 gpu-workers/scripts/triton_client_check.py http://127.0.0.1:8001 [model]
 
+Through the gateway (port 8000), set EDGEML_ADMIN_TOKEN (the embedded default keeps it in
+data/admin_token): the repository calls need it, and the check sends it the way a Triton user
+would, with a client plugin.
+
 Needs numpy, python-rapidjson and geventhttpclient (Debian: python3-numpy python3-rapidjson
 python3-geventhttpclient). Every call a Triton user makes against this server is checked:
 health, metadata, readiness, the repository index, load_model (plain and with config=),
@@ -15,6 +19,7 @@ the exit status is 1 when a check failed.
 """
 
 import json
+import os
 import sys
 import time
 import traceback
@@ -24,6 +29,16 @@ import tritonclient.http as httpclient
 from tritonclient.utils import InferenceServerException
 
 RESULTS = []
+
+
+class BearerToken(httpclient.InferenceServerClientPlugin):
+    """Adds `Authorization: Bearer <token>` to every request."""
+
+    def __init__(self, token):
+        self._token = token
+
+    def __call__(self, request):
+        request.headers["Authorization"] = f"Bearer {self._token}"
 
 
 def check(name):
@@ -61,6 +76,11 @@ def main():
         return 2
     url = sys.argv[1].removeprefix("http://").rstrip("/")
     client = httpclient.InferenceServerClient(url=url, concurrency=32)
+    token = os.environ.get("EDGEML_ADMIN_TOKEN")
+    if token:
+        # Through the gateway the repository routes need the admin credential: Triton's own
+        # plugin hook adds it to every request, as a Triton user would.
+        client.register_plugin(BearerToken(token))
     state = {"model": sys.argv[2] if len(sys.argv) > 2 else None}
 
     @check("health: is_server_live, is_server_ready")

@@ -17,6 +17,7 @@ import {
   selectVersions,
 } from "../repository/repository.ts";
 import { capacity, type DispatchContext, executeBatch, RETRY } from "./dispatcher.ts";
+import { checkDeclaredTensors } from "./declared_tensors.ts";
 import { placeInstances } from "./placement.ts";
 import type { Job, ServedVersion } from "./served_version.ts";
 import type { Supervisor } from "./supervisor.ts";
@@ -261,6 +262,13 @@ export class ModelRegistry {
       throw e;
     }
     const { inputs, outputs, provider, fallbacks } = done[0].reply;
+    try {
+      checkDeclaredTensors(name, "input", config.declaredInputs, inputs, config.maxBatchSize);
+      checkDeclaredTensors(name, "output", config.declaredOutputs, outputs, config.maxBatchSize);
+    } catch (e) {
+      await unloadAll();
+      throw e;
+    }
     if (config.maxBatchSize > 0) {
       const fixed = [...inputs, ...outputs].filter((t) => t.shape[0] !== -1);
       if (fixed.length > 0) {

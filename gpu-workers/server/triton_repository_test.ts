@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createOipClient } from "../client/oip_client.ts";
+import { createOipClient, OipError } from "../client/oip_client.ts";
 import {
   createFixtureRepository,
   inputRows,
@@ -90,6 +90,50 @@ Deno.test("triton repository: a config.pbtxt with Triton's fields loads, serves,
     // The config it reported loads back as an override, unchanged in effect.
     await client.load("classifier", config);
     assert.deepEqual((await client.modelMetadata("classifier")).versions, ["2", "3"]);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(repo, { recursive: true });
+  }
+});
+
+Deno.test("triton repository: a config that declares tensors the model does not have is refused with 422", async () => {
+  const repo = await createFixtureRepository([]);
+  await Deno.mkdir(join(repo, "classifier"), { recursive: true });
+  await writeVersion(repo, "classifier", 1, SMALL);
+  const server = await startPoolServer({ repository: repo, gpus: [] });
+  try {
+    const client = createOipClient(server.url);
+    for (
+      const [input, code] of [
+        [{ name: "pixels", data_type: "TYPE_FP32" as const, dims: [16] }, /no input 'pixels'/],
+        [
+          { name: "input", data_type: "TYPE_INT64" as const, dims: [16] },
+          /FP32 in the model, INT64/,
+        ],
+        [
+          { name: "input", data_type: "TYPE_FP32" as const, dims: [15] },
+          /dims \[16\] in the model/,
+        ],
+      ] satisfies [
+        { name: string; data_type: "TYPE_FP32" | "TYPE_INT64"; dims: number[] },
+        RegExp,
+      ][]
+    ) {
+      const error = await client.load("classifier", { max_batch_size: 8, input: [input] }).then(
+        () => undefined,
+        (e) => e,
+      );
+      assert.ok(error instanceof OipError, String(error));
+      assert.equal(error.status, 422);
+      assert.equal(error.problem.code, "config_model_mismatch");
+      assert.match(error.problem.detail, code);
+    }
+    // Declared as the model has it (-1 for any size), it loads.
+    await client.load("classifier", {
+      max_batch_size: 8,
+      input: [{ name: "input", data_type: "TYPE_FP32", dims: [-1] }],
+    });
+    assert.equal(await client.modelReady("classifier"), true);
   } finally {
     await server.shutdown();
     await Deno.remove(repo, { recursive: true });

@@ -46,6 +46,7 @@ export class ModelRegistry {
   /** Versions swapped out or unloaded whose queues are still draining. */
   readonly retiring = new Set<ServedVersion>();
   #keySeq = 0;
+  #retirements = new Set<Promise<void>>();
 
   constructor(
     readonly repository: string,
@@ -137,8 +138,19 @@ export class ModelRegistry {
     return served;
   }
 
+  /** Resolves once every version taken out of service so far has been unloaded. */
+  async retired(): Promise<void> {
+    while (this.#retirements.size > 0) await Promise.all(this.#retirements);
+  }
+
   /** Takes a version out of service once its queue is empty, then frees its sessions. */
-  async retire(served: ServedVersion) {
+  retire(served: ServedVersion): Promise<void> {
+    const done = this.#retire(served).finally(() => this.#retirements.delete(done));
+    this.#retirements.add(done);
+    return done;
+  }
+
+  async #retire(served: ServedVersion) {
     this.retiring.add(served);
     await served.batcher.idle();
     this.retiring.delete(served);

@@ -95,12 +95,17 @@ export class Pool {
           }
         },
         retired: (served) => {
+          // A reload of the same version number took over its series: they stay, and its
+          // statistics keep counting where the old load left off.
+          const current = this.#registry.models.get(served.name)?.versions.get(served.version);
           for (const p of served.placements) {
-            this.metrics.modelInstances.remove(this.#instanceLabels(served, p.device.id));
+            const takenOver = current?.provider === served.provider &&
+              current.placements.some((q) => q.device.id === p.device.id);
+            if (!takenOver) {
+              this.metrics.modelInstances.remove(this.#instanceLabels(served, p.device.id));
+            }
           }
-          // A reload of the same version number keeps counting where the old one left off.
-          const serving = this.#registry.models.get(served.name)?.versions.has(served.version);
-          if (!serving) this.statistics.remove(served.name, String(served.version));
+          if (!current) this.statistics.remove(served.name, String(served.version));
         },
         log: (level, message, fields) => this.#log(level, message, fields),
       },
@@ -168,6 +173,11 @@ export class Pool {
 
   unload(name: string): Promise<void> {
     return this.#registry.unload(name);
+  }
+
+  /** Resolves once the versions replaced or unloaded so far have finished and been freed. */
+  retired(): Promise<void> {
+    return this.#registry.retired();
   }
 
   index(readyOnly = false): Promise<RepositoryIndex> {

@@ -12,6 +12,7 @@ import {
   SMALL,
   writeVersion,
 } from "../testing/fixture_repository.ts";
+import { within } from "../testing/waits.ts";
 import { startPoolServer } from "./pool_server.ts";
 
 const CONFIG_PBTXT = `# as a Triton user writes it
@@ -90,6 +91,19 @@ Deno.test("triton repository: a config.pbtxt with Triton's fields loads, serves,
     // The config it reported loads back as an override, unchanged in effect.
     await client.load("classifier", config);
     assert.deepEqual((await client.modelMetadata("classifier")).versions, ["2", "3"]);
+    // The reload took over the versions' series; the old loads' retirement leaves them be.
+    await within(server.pool.retired(), 20_000, "the old loads to retire");
+    const metrics = await client.metrics();
+    assert.match(
+      metrics,
+      /nv_model_instances\{model="classifier",version="3",worker="cpu0",execution_provider="cpu"\} 1/,
+    );
+    const stats = await (await fetch(`${server.url}/v2/models/classifier/versions/3/stats`)).json();
+    assert.equal(
+      stats.model_stats[0].inference_count,
+      2,
+      "counted before the reload, kept after it",
+    );
   } finally {
     await server.shutdown();
     await Deno.remove(repo, { recursive: true });

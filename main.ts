@@ -14,12 +14,11 @@
  */
 import { join, resolve } from "node:path";
 import { createLogger, type LogLevel } from "@edgeml/shared/http";
-import { openStores, tenantStores } from "@edgeml/shared/store";
+import { openStores } from "@edgeml/shared/store";
 import { startPoolServer } from "@edgeml/gpu-workers";
-import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { detectGpus } from "@edgeml/gpu-workers/devices";
 import { seedDemoRepository } from "@edgeml/gpu-workers/repository";
-import { createGatewayApp, EDGE_SERVICES, inProcessUpstream } from "@edgeml/gateway";
+import { createEmbeddedGateway } from "@edgeml/gateway/embedded";
 import { loadOrCreateAdminToken } from "./services/gateway/embedded/admin_token.ts";
 import { launcherChain, watchLauncherChain } from "./services/gateway/embedded/launcher_chain.ts";
 
@@ -79,20 +78,7 @@ const pool = await startPoolServer({
   });
 stopHooks.push(() => pool.shutdown());
 
-const upstream = inProcessUpstream(pool.app);
-const gateway = createGatewayApp({
-  upstream,
-  services: EDGE_SERVICES,
-  deps: {
-    // The embedded default's worker client is a function call into the pool itself.
-    workers: createInProcessClient(pool.pool),
-    store: tenantStores(stores, "default"),
-    config: Deno.env.toObject(),
-    logger,
-  },
-  adminToken: admin.token,
-  logger,
-});
+const gateway = createEmbeddedGateway({ pool, stores, adminToken: admin.token, logger });
 let server: Deno.HttpServer;
 try {
   server = Deno.serve({ hostname, port: gatewayPort, onListen: () => {} }, gateway.fetch);

@@ -12,9 +12,8 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createLogger } from "@edgeml/shared/http";
-import { openStores, tenantStores } from "@edgeml/shared/store";
-import { createGatewayApp, EDGE_SERVICES, inProcessUpstream } from "@edgeml/gateway";
-import { createInProcessClient } from "../client/in_process_client.ts";
+import { openStores } from "@edgeml/shared/store";
+import { createEmbeddedGateway } from "@edgeml/gateway/embedded";
 import { type PoolServerOptions, startPoolServer } from "../server/pool_server.ts";
 
 const { values } = parseArgs({
@@ -59,17 +58,9 @@ if (values.gateway) {
     artifacts: join(values.data, "artifacts"),
   });
   stopHooks.push(() => Promise.resolve(stores.kv.close()));
-  const upstream = inProcessUpstream(pool.app);
-  const gateway = createGatewayApp({
-    upstream,
-    services: EDGE_SERVICES,
-    deps: {
-      // The embedded default's worker client is a function call into the pool itself.
-      workers: createInProcessClient(pool.pool),
-      store: tenantStores(stores, "default"),
-      config: Deno.env.toObject(),
-      logger,
-    },
+  const gateway = createEmbeddedGateway({
+    pool,
+    stores,
     adminToken: crypto.randomUUID(),
     logger,
   });

@@ -75,6 +75,16 @@ function untilReceived(client: OipClient, model: string, n: number) {
   );
 }
 
+/** Sends `n` one-row requests at once; resolves with their answers. */
+function sendOneRowRequests(client: OipClient, n: number) {
+  const x = inputRows(1, 16);
+  return Array.from(
+    { length: n },
+    () =>
+      client.inferBinary("small", [{ name: "input", datatype: "FP32", shape: [1, 16], data: x }]),
+  );
+}
+
 /** A pool over a fresh one-model repository, torn down (workers and files) afterwards. */
 async function withPool(
   isolation: Isolation,
@@ -199,17 +209,7 @@ for (const isolation of ["thread", "process"] as const) {
   Deno.test(`lifecycle (${isolation}): unload drains then frees the model; load brings it back; index reports states`, async () => {
     await withPool(isolation, async (server) => {
       const client = createOipClient(server.url);
-      const x = inputRows(1, 16);
-      const inflight = Array.from(
-        { length: 10 },
-        () =>
-          client.inferBinary("small", [{
-            name: "input",
-            datatype: "FP32",
-            shape: [1, 16],
-            data: x,
-          }]),
-      );
+      const inflight = sendOneRowRequests(client, 10);
       await untilReceived(client, "small", 10);
       await client.unload("small");
       // Everything accepted before the unload was answered.
@@ -240,17 +240,7 @@ for (const isolation of ["thread", "process"] as const) {
     let stopped = false;
     try {
       const client = createOipClient(server.url);
-      const x = inputRows(1, 16);
-      const inflight = Array.from(
-        { length: 10 },
-        () =>
-          client.inferBinary("small", [{
-            name: "input",
-            datatype: "FP32",
-            shape: [1, 16],
-            data: x,
-          }]),
-      );
+      const inflight = sendOneRowRequests(client, 10);
       await untilReceived(client, "small", 10);
       const pid = server.pool.workers()[0].pid;
       stopped = true;

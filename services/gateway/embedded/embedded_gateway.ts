@@ -1,0 +1,39 @@
+/**
+ * The gateway of the embedded default, in the pool's own process: OIP requests handed to the
+ * pool's app as they came, edge services given the in-process worker client, the stores of the
+ * default tenant. `main.ts` serves it; the benchmark builds the same one.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env } from "hono";
+import type { Logger } from "@edgeml/shared/http";
+import { type Stores, tenantStores } from "@edgeml/shared/store";
+import type { PoolServer } from "@edgeml/gpu-workers";
+import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
+import { createGatewayApp } from "../app.ts";
+import { EDGE_SERVICES } from "../edge_services.ts";
+import { inProcessUpstream } from "../upstream.ts";
+
+export interface EmbeddedGatewayOptions {
+  pool: PoolServer;
+  stores: Stores;
+  adminToken?: string;
+  logger: Logger;
+}
+
+export function createEmbeddedGateway(
+  { pool, stores, adminToken, logger }: EmbeddedGatewayOptions,
+): OpenAPIHono<Env> {
+  return createGatewayApp({
+    upstream: inProcessUpstream(pool.app),
+    services: EDGE_SERVICES,
+    deps: {
+      // An edge handler's inference is a function call into the pool itself.
+      workers: createInProcessClient(pool.pool),
+      store: tenantStores(stores, "default"),
+      config: Deno.env.toObject(),
+      logger,
+    },
+    adminToken,
+    logger,
+  });
+}

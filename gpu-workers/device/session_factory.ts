@@ -6,6 +6,7 @@
 import * as ort from "onnxruntime-node";
 import type { ExecutionProvider, TensorMetadata } from "@edgeml/shared/contracts";
 import { datatypeFromOrt } from "@edgeml/shared/contracts/wire";
+import { redactPaths } from "@edgeml/shared/errors";
 import type { ProviderAttempt } from "../ipc/messages.ts";
 
 // Failed provider loads are reported through our own reply; ORT's console noise is not.
@@ -50,7 +51,9 @@ export async function createSessionWithFallback(
       });
       return { session, provider, fallbacks };
     } catch (e) {
-      fallbacks.push({ provider, error: String((e as Error).message ?? e).slice(0, 500) });
+      // ORT's messages may name files of this host; they travel on to metadata and errors.
+      const error = redactPaths(String((e as Error).message ?? e)).slice(0, 500);
+      fallbacks.push({ provider, error });
     }
   }
   const detail = fallbacks.map((f) => `${f.provider}: ${f.error}`).join("; ");

@@ -5,7 +5,13 @@
  * Triton's repository index.
  */
 import type { ModelState, RepositoryIndex } from "@edgeml/shared/contracts";
-import { DomainError, notFound, unavailable, unprocessable } from "@edgeml/shared/errors";
+import {
+  DomainError,
+  notFound,
+  redactPaths,
+  unavailable,
+  unprocessable,
+} from "@edgeml/shared/errors";
 import { DynamicBatcher } from "../batcher/dynamic_batcher.ts";
 import { DeviceGoneError, ModelLoadError } from "../device/device.ts";
 import type { ResolvedModelConfig } from "../repository/resolved_config.ts";
@@ -188,7 +194,8 @@ export class ModelRegistry {
       await Promise.all(loaded.map((v) => this.retire(v)));
       if (entry.versions.size === 0) {
         entry.state = "UNAVAILABLE";
-        entry.reason = String((e as Error).message);
+        // The index shows it to callers: no paths of this host in it.
+        entry.reason = redactPaths(String((e as Error).message));
       }
       throw e;
     }

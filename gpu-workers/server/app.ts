@@ -10,7 +10,6 @@ import type { Context, Env } from "hono";
 import {
   INFERENCE_HEADER_CONTENT_LENGTH,
   metricsRoute,
-  type ModelMetadata,
   OIP_COMPONENTS,
   oipRoutes,
   openApiRoute,
@@ -27,7 +26,6 @@ import {
   decompressRequest,
   type Logger,
   readJson,
-  redactPaths,
   registerSchemas,
   requestId,
   serviceUnavailable,
@@ -59,17 +57,6 @@ export const POOL_API_INFO = {
 
 /** Repository bodies: JSON with or without a Content-Type (Triton's client sends none), or none. */
 const LENIENT_JSON = { allowMissingContentType: true, emptyAsObject: true } as const;
-
-/** Model metadata without server paths (an execution provider's load error may name files). */
-function withoutPaths(meta: ModelMetadata): ModelMetadata {
-  if (!meta.parameters) return meta;
-  const parameters = Object.fromEntries(
-    Object.entries(meta.parameters).map((
-      [k, v],
-    ) => [k, typeof v === "string" ? redactPaths(v) : v]),
-  );
-  return { ...meta, parameters };
-}
 
 export function createOipApp(
   pool: OipPool,
@@ -132,11 +119,11 @@ export function createOipApp(
 
   app.openapi(
     oipRoutes.modelMetadata,
-    (c) => c.json(withoutPaths(pool.metadata(c.req.valid("param").model)), 200),
+    (c) => c.json(pool.metadata(c.req.valid("param").model), 200),
   );
   app.openapi(oipRoutes.versionMetadata, (c) => {
     const { model, version } = c.req.valid("param");
-    return c.json(withoutPaths(pool.metadata(model, version)), 200);
+    return c.json(pool.metadata(model, version), 200);
   });
   app.openapi(oipRoutes.modelReady, (c) => {
     const { model } = c.req.valid("param");
@@ -195,9 +182,7 @@ export function createOipApp(
 
   app.openapi({ ...oipRoutes.repositoryIndex, middleware: [decompress, limit] }, async (c) => {
     const body = await readJson(c, RepositoryIndexRequest, LENIENT_JSON);
-    const index = await pool.index(body.ready === true);
-    // A load failure's reason may quote a library message naming files.
-    return c.json(index.map((e) => e.reason ? { ...e, reason: redactPaths(e.reason) } : e), 200);
+    return c.json(await pool.index(body.ready === true), 200);
   });
   app.openapi({ ...oipRoutes.repositoryLoad, middleware: [decompress, limit] }, async (c) => {
     const body = await readJson(c, RepositoryLoadRequest, LENIENT_JSON);

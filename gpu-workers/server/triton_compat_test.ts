@@ -301,7 +301,7 @@ Deno.test("triton: Accept-Encoding gzip or deflate compresses inference response
 });
 
 Deno.test("triton: hostile limits: 3,000-deep data, huge timeouts, NaN outputs, server paths", async () => {
-  await withServer(async ({ url }, repo) => {
+  await withServer(async ({ url, pool }, repo) => {
     const infer = `${url}/v2/models/small/infer`;
     const deep = "[".repeat(3000) + "1" + "]".repeat(3000);
     const nested = await assertProblem(
@@ -355,5 +355,9 @@ Deno.test("triton: hostile limits: 3,000-deep data, huge timeouts, NaN outputs, 
     }
     const index = await (await post(`${url}/v2/repository/index`, new Uint8Array(0))).json();
     for (const entry of index) assert.ok(!String(entry.reason ?? "").includes(repo), entry.reason);
+    // The pool records it so: in-process callers (no HTTP layer) see no path either.
+    for (const entry of await pool.index()) {
+      assert.ok(!String(entry.reason ?? "").includes(repo), entry.reason);
+    }
   });
 });

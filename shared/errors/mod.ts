@@ -3,3 +3,4 @@
  * @module
  */
 export * from "./domain_error.ts";
+export * from "./redact_paths.ts";

@@ -27,4 +27,3 @@ export * from "./stream_limit.ts";
 export * from "./edge_service.ts";
 export * from "./decompress.ts";
 export * from "./compress.ts";
-export * from "./redact_paths.ts";

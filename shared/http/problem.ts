@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
 import { DomainError, type DomainErrorKind } from "../errors/domain_error.ts";
-import { redactPaths } from "./redact_paths.ts";
+import { redactPaths } from "../errors/redact_paths.ts";
 import { getRequestId, getRequestIdHeader, markRequestIdEchoed } from "./request_id.ts";
 
 /** Extension members added to a problem body (RFC 9457 §3.2). */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { DomainError } from "../errors/domain_error.ts";
 import { createProblemHandler } from "./problem.ts";
-import { redactPaths } from "./redact_paths.ts";
+import { redactPaths } from "../errors/redact_paths.ts";
 
 Deno.test("redactPaths keeps the file name of server paths and nothing above it", () => {
   const cases: Array<[string, string]> = [

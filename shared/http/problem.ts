@@ -135,9 +135,9 @@ export interface ProblemRenderOptions {
 
 /**
  * Renders a problem as `application/problem+json`:
- * `{ type, title, status, code, detail, instance?, error?, ...extra }`. Absolute filesystem
- * paths in the detail (from messages of libraries below: ONNX Runtime, Deno's file APIs) are
- * redacted to their last segment ({@link redactPaths}).
+ * `{ type, title, status, code, detail, instance?, error?, ...extra }`. Details from below the
+ * edge (domain errors, which may quote ONNX Runtime or Deno's file APIs) have had their
+ * filesystem paths redacted by {@link domainProblem}.
  *
  * @example
  * ```ts
@@ -165,10 +165,8 @@ function problemBody(
   problem: ProblemFields,
   instance: string | undefined,
   { kserveErrorField = false }: ProblemRenderOptions,
-  redact = true,
 ): string {
-  const { status, code, title } = problem;
-  const detail = redact ? redactPaths(problem.detail) : problem.detail;
+  const { status, code, title, detail } = problem;
   const body: Record<string, unknown> = {
     type: `https://edgeml.dev/problems/${code}`,
     title,
@@ -242,7 +240,6 @@ function respond(
   c: Context,
   problem: ProblemFields,
   render: ProblemRenderOptions,
-  redact = true,
 ): Response {
   const instance = getRequestId(c);
   const headers: Record<string, string> = problem.headers
@@ -254,7 +251,7 @@ function respond(
   }
   // newResponse keeps headers already set on the context. The body goes as the string it is,
   // not as a Response's body stream, which would cost a chunked response on every error.
-  return c.newResponse(problemBody(problem, instance, render, redact), problem.status, headers);
+  return c.newResponse(problemBody(problem, instance, render), problem.status, headers);
 }
 
 /** Options of {@link createProblemHandler}. */
@@ -297,15 +294,14 @@ export const problemHandler: ErrorHandler = createProblemHandler();
 /** Builds an `app.notFound` handler answering 404 `route_not_found`. */
 export function createNotFoundHandler(render: ProblemRenderOptions = {}): NotFoundHandler {
   return function notFoundHandler(c) {
-    // The cheapest answer a server gives, so no Error (and its stack trace) is made for it;
-    // the path in it is the caller's own, not one of ours to redact.
+    // The cheapest answer a server gives, so no Error (and its stack trace) is made for it.
     const problem = {
       status: 404 as const,
       code: "route_not_found",
       title: STATUS[404][0],
       detail: `No route for ${c.req.method} ${c.req.path}`,
     };
-    return respond(c, problem, render, false);
+    return respond(c, problem, render);
   };
 }
 

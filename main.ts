@@ -10,15 +10,22 @@
  * EDGEML_ADMIN_TOKEN (generated into <data>/admin_token when unset), EDGEML_KV and
  * EDGEML_ARTIFACTS (<data>/kv.sqlite3 and <data>/artifacts; see shared/store/README.md),
  * EDGEML_ISOLATION ("thread", the default: model instances on threads of this process; "process":
- * a worker process per device), EDGEML_LOG_LEVEL.
+ * a worker process per device), SWA_MAX_SAMPLES (64: the largest S a finalisation may ask
+ * for), EDGEML_SWA_DEMO ("on"; "off" seeds no demo SWA model), EDGEML_LOG_LEVEL.
  */
 import { join, resolve } from "node:path";
 import { createLogger, type LogLevel } from "@edgeml/shared/http";
-import { openStores } from "@edgeml/shared/store";
+import { openStores, tenantStores } from "@edgeml/shared/store";
 import { startPoolServer } from "@edgeml/gpu-workers";
 import { detectGpus } from "@edgeml/gpu-workers/devices";
 import { seedDemoRepository } from "@edgeml/gpu-workers/repository";
+import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { createEmbeddedGateway } from "@edgeml/gateway/embedded";
+import {
+  createSwaControl,
+  repositoryPublisher,
+  seedDemoSwaModel,
+} from "@edgeml/swa-serving/control";
 import { loadOrCreateAdminToken } from "./services/gateway/embedded/admin_token.ts";
 import { launcherChain, watchLauncherChain } from "./services/gateway/embedded/launcher_chain.ts";
 
@@ -78,7 +85,30 @@ const pool = await startPoolServer({
   });
 stopHooks.push(() => pool.shutdown());
 
-const gateway = createEmbeddedGateway({ pool, stores, adminToken: admin.token, logger });
+// The SWA control plane publishes finalised versions into the pool's repository.
+const tenant = tenantStores(stores, "default");
+const swaControl = createSwaControl({
+  stores: tenant,
+  publisher: repositoryPublisher({
+    repository,
+    artifacts: tenant.artifacts,
+    workers: createInProcessClient(pool.pool),
+  }),
+  logger,
+  maxSamples: Number(env("SWA_MAX_SAMPLES", "64")),
+});
+await swaControl.recover();
+if (env("EDGEML_SWA_DEMO", "on") !== "off" && await seedDemoSwaModel(tenant, swaControl)) {
+  logger.info("seeded the demo SWA model", { model: "digits" });
+}
+
+const gateway = createEmbeddedGateway({
+  pool,
+  stores,
+  adminToken: admin.token,
+  logger,
+  swaControl,
+});
 let server: Deno.HttpServer;
 try {
   server = Deno.serve({ hostname, port: gatewayPort, onListen: () => {} }, gateway.fetch);
@@ -104,5 +134,7 @@ edgeml is up (${gpus.length > 0 ? `GPUs ${gpus.join(",")}` : "CPU only"})
           -d '{"inputs":[{"name":"input","datatype":"FP32","shape":[1,16],"data":[${
   Array(16).fill("0.5").join(",")
 }]}]}'
+  SWA:  curl -s ${gatewayUrl}/v1/swa/models/digits/predict -H 'content-type: application/json' \\
+          -d '{"mode":"swag","inputs":[[${Array(64).fill("0.5").join(",")}]]}'
 Ctrl-C stops everything.
 `);

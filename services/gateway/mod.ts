@@ -4,5 +4,5 @@
  * @module
  */
 export { createGatewayApp, GATEWAY_API_INFO, type GatewayOptions } from "./app.ts";
-export { EDGE_SERVICES } from "./edge_services.ts";
+export { edgeServices, type EdgeServicesOptions } from "./edge_services.ts";
 export { httpUpstream, inProcessUpstream, type Upstream } from "./upstream.ts";

@@ -4,10 +4,10 @@
  * the pool serves, so they need the deployment's admin credential.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, Env, MiddlewareHandler } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
+import type { Context, Env } from "hono";
 import { OIP_COMPONENTS, oipRoutes } from "@edgeml/shared/contracts";
 import {
+  adminOnly,
   limitStream,
   payloadTooLarge,
   ProblemError,
@@ -37,18 +37,6 @@ function tooLarge(limit: number): ProblemError {
   );
 }
 
-function adminOnly(token: string | undefined): MiddlewareHandler {
-  if (token) return bearerAuth({ token });
-  return function adminDisabled() {
-    throw new ProblemError({
-      status: 403,
-      code: "admin_disabled",
-      detail: "The repository API is disabled here: no admin credential is configured " +
-        "(set EDGEML_ADMIN_TOKEN)",
-    });
-  };
-}
-
 /** Registers every OIP route on `app`, forwarding to `upstream`. */
 export function mountOipForwarding<E extends Env>(
   app: OpenAPIHono<E>,
@@ -56,7 +44,7 @@ export function mountOipForwarding<E extends Env>(
 ): void {
   registerSchemas(app as never, OIP_COMPONENTS);
   const forward = (limit: number) => (c: Context) => forwardRequest(c, upstream, limit) as never;
-  const admin = adminOnly(adminToken);
+  const admin = adminOnly(adminToken, "The repository API");
   for (const route of Object.values(oipRoutes)) {
     const isInfer = route === oipRoutes.modelInfer || route === oipRoutes.versionInfer;
     const isAdmin = route.path.startsWith("/v2/repository/");

@@ -73,3 +73,6 @@ export function softmax(logits: ArrayLike<number>, classes: number): Float64Arra
   }
   return out;
 }
+
+/** Regression metrics share this entry point (`@edgeml/shared/eval`). */
+export { type RegressionMetrics, regressionMetrics } from "./regression_metrics.ts";

@@ -27,3 +27,5 @@ export * from "./stream_limit.ts";
 export * from "./edge_service.ts";
 export * from "./decompress.ts";
 export * from "./compress.ts";
+export * from "./admin_only.ts";
+export * from "./read_body_limited.ts";

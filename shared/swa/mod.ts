@@ -17,6 +17,7 @@
  * @module
  */
 export {
+  assertSameArchitecture,
   batchNormBuffers,
   type Checkpoint,
   type CheckpointTensor,

@@ -8,9 +8,10 @@ import type { Env } from "hono";
 import type { Logger } from "@edgeml/shared/http";
 import { type Stores, tenantStores } from "@edgeml/shared/store";
 import type { PoolServer } from "@edgeml/gpu-workers";
+import type { SwaControl } from "@edgeml/swa-serving/control";
 import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { createGatewayApp } from "../app.ts";
-import { EDGE_SERVICES } from "../edge_services.ts";
+import { edgeServices } from "../edge_services.ts";
 import { inProcessUpstream } from "../upstream.ts";
 
 export interface EmbeddedGatewayOptions {
@@ -18,14 +19,16 @@ export interface EmbeddedGatewayOptions {
   stores: Stores;
   adminToken?: string;
   logger: Logger;
+  /** The SWA service's control plane (finalise, rollback); without it those routes answer 503. */
+  swaControl?: SwaControl;
 }
 
 export function createEmbeddedGateway(
-  { pool, stores, adminToken, logger }: EmbeddedGatewayOptions,
+  { pool, stores, adminToken, logger, swaControl }: EmbeddedGatewayOptions,
 ): OpenAPIHono<Env> {
   return createGatewayApp({
     upstream: inProcessUpstream(pool.app),
-    services: EDGE_SERVICES,
+    services: edgeServices({ adminToken, swaControl }),
     deps: {
       // An edge handler's inference is a function call into the pool itself.
       workers: createInProcessClient(pool.pool),

@@ -23,6 +23,7 @@
  */
 export { updateBn, type UpdateBnOptions } from "./update_bn.ts";
 export { type SwagModelOptions, swagModels } from "./swag_models.ts";
+export { servingGraph } from "./serving_graph.ts";
 export {
   loadAverage,
   loadSwag,
@@ -30,3 +31,11 @@ export {
   saveSwag,
   type SwaStateLocation,
 } from "./state_store.ts";
+export {
+  createSwaControl,
+  type SwaControl,
+  type SwaControlOptions,
+  type SwaControlPlane,
+} from "./swa_control.ts";
+export { type ModelPublisher, repositoryPublisher } from "./model_publisher.ts";
+export { seedDemoSwaModel } from "./demo_model.ts";

@@ -42,12 +42,16 @@ export interface SwaStateLocation {
   run: string;
 }
 
-type StateKind = "average" | "swag";
+type StateKind = "average" | "swag" | "run";
 
-/** The value of CURRENT: which generation holds the run's state, and what kind it is. */
-interface Pointer {
+/**
+ * The value of CURRENT: which generation holds the run's state, what kind it is, and a small
+ * summary of it (committed with the pointer, so a listing never disagrees with the state).
+ */
+export interface Pointer {
   generation: number;
   kind: StateKind;
+  summary?: Record<string, unknown>;
 }
 
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
@@ -106,6 +110,7 @@ export async function commitGeneration(
   where: SwaStateLocation,
   kind: StateKind,
   files: Record<string, Uint8Array>,
+  summary?: Record<string, unknown>,
 ): Promise<number> {
   const keys = locate(where);
   const current = await where.kv.get<Pointer>(keys.current);
@@ -114,7 +119,7 @@ export async function commitGeneration(
   for (const [name, bytes] of Object.entries(files)) {
     await where.artifacts.put(folder + name, bytes);
   }
-  const pointer: Pointer = { generation: n, kind };
+  const pointer: Pointer = { generation: n, kind, ...(summary ? { summary } : {}) };
   const moved = await where.kv.atomic(
     [{ key: keys.current, versionstamp: current.versionstamp }],
     [{ type: "set", key: keys.current, value: pointer }],

@@ -1,0 +1,76 @@
+/**
+ * The embedded default (`main.ts`) as a child process on free loopback ports, for the SWA
+ * service's integration tests: real pool, real gateway, real stores under a data folder that
+ * may outlive the process (to test restarts).
+ */
+import { fileURLToPath } from "node:url";
+
+export interface EmbeddedProcess {
+  url: string;
+  adminToken: string;
+  dataDir: string;
+  child: Deno.ChildProcess;
+  /** Stops it with a signal (SIGKILL: as a crash would) and waits for it to exit. */
+  stop(signal?: Deno.Signal): Promise<void>;
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+const MAIN = fileURLToPath(new URL("../../../main.ts", import.meta.url));
+
+/** Starts main.ts and resolves once its banner says it is up. */
+export async function startEmbedded(
+  { dataDir, demo = false, env = {} }: {
+    dataDir?: string;
+    demo?: boolean;
+    env?: Record<string, string>;
+  } = {},
+): Promise<EmbeddedProcess> {
+  const dir = dataDir ?? await Deno.makeTempDir({ prefix: "edgeml-swa-" });
+  const port = freePort();
+  const adminToken = "swa-test-token";
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", MAIN],
+    env: {
+      EDGEML_DATA_DIR: dir,
+      EDGEML_GATEWAY_PORT: String(port),
+      EDGEML_POOL_PORT: String(freePort()),
+      EDGEML_GPUS: "none",
+      EDGEML_LOG_LEVEL: "error",
+      EDGEML_ADMIN_TOKEN: adminToken,
+      EDGEML_SWA_DEMO: demo ? "on" : "off",
+      ...env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let banner = "";
+  while (!banner.includes("Ctrl-C stops everything")) {
+    const { value, done } = await stdout.read();
+    if (done) throw new Error(`main.ts exited before it was up: ${banner}`);
+    banner += value;
+  }
+  stdout.releaseLock();
+  child.stdout.cancel().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${port}`,
+    adminToken,
+    dataDir: dir,
+    child,
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch {
+        // already gone
+      }
+      await child.status;
+    },
+  };
+}

@@ -10,7 +10,7 @@ import {
   adminOnly,
   limitStream,
   payloadTooLarge,
-  ProblemError,
+  type ProblemError,
   registerSchemas,
   serviceUnavailable,
 } from "@edgeml/shared/http";

@@ -5,8 +5,9 @@
  */
 import { decodeModel, OnnxFormatError } from "../onnx/model_io.ts";
 import { getInitializer, listInitializers } from "../onnx/initializers.ts";
-import type { onnx } from "../onnx/proto.ts";
+import { onnx } from "../onnx/proto.ts";
 import { invalid, tooLarge, unprocessable } from "../errors/domain_error.ts";
+import { describeGraph, firstGraphDifference, type GraphDescription } from "./graph_description.ts";
 
 export type TensorRole = "parameter" | "buffer" | "integer";
 
@@ -25,6 +26,8 @@ export interface Checkpoint {
   byName: Map<string, CheckpointTensor>;
   /** Every initializer, integer ones included, as `name:dtype[dims]`, to compare architectures. */
   signature: string[];
+  /** The graph itself (nodes, graph inputs/outputs, integer initializer values), described once. */
+  graph: GraphDescription;
 }
 
 /** Refuse checkpoints larger than this (bytes) unless the caller raises it. */
@@ -64,7 +67,9 @@ export function readCheckpoint(
     if (e instanceof OnnxFormatError) throw invalid("invalid_onnx", e.message, { cause: e });
     throw e;
   }
+  assertNotFolded(model, source);
   const buffers = batchNormBuffers(model);
+  const integers = new Map<string, Uint8Array>();
   const tensors: CheckpointTensor[] = [];
   const signature: string[] = [];
   for (const info of listInitializers(model)) {
@@ -88,17 +93,64 @@ export function readCheckpoint(
           info.dataType ?? `ONNX type ${info.onnxDataType}`
         }; SWA averages float32 weights`,
       );
+    } else {
+      // Integer (and bool) initializers are never averaged; their values are part of the graph.
+      const { data } = getInitializer(model, info.name);
+      integers.set(info.name, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     }
   }
   if (!tensors.some((t) => t.role === "parameter")) {
     throw unprocessable("no_parameters", `${source} has no float32 initializers to average`);
   }
-  return { model, tensors, byName: new Map(tensors.map((t) => [t.name, t])), signature };
+  return {
+    model,
+    tensors,
+    byName: new Map(tensors.map((t) => [t.name, t])),
+    signature,
+    graph: describeGraph(model, integers),
+  };
+}
+
+const FOLDED_RECIPE = "export the model with its BatchNormalization layers kept: " +
+  "torch.onnx.export(model.eval(), …, training=torch.onnx.TrainingMode.PRESERVE, " +
+  "do_constant_folding=False), or export it in train mode; TrainingMode.EVAL folds every " +
+  "Conv→BatchNormalization pair into the Conv";
+
+/**
+ * torch.onnx.export with TrainingMode.EVAL folds a BatchNorm that follows a Conv into the Conv's
+ * weight and bias (torch 1.13 `_jit_pass_onnx_eval_peephole`, even without constant folding):
+ * the BN node is gone and the Conv reads new initializers the exporter names `onnx::Conv_NN`.
+ * Such a checkpoint has no statistics to recalibrate and its weights are not the trained
+ * parameters. The signature: a Conv whose weight is an `onnx::…` initializer in a model whose
+ * other float initializers keep their parameter names (a model with no named parameter at all
+ * cannot be told apart from an unnamed export and passes).
+ */
+function assertNotFolded(model: onnx.IModelProto, source: string) {
+  const initializers = model.graph?.initializer ?? [];
+  const generated = (name: string) => name.startsWith("onnx::");
+  const floats = initializers.filter((t) => t.dataType === onnx.TensorProto.DataType.FLOAT);
+  if (!floats.some((t) => !generated(t.name ?? ""))) return;
+  const names = new Set(floats.map((t) => t.name));
+  for (const node of model.graph?.node ?? []) {
+    const weight = node.input?.[1];
+    if (node.opType !== "Conv" || !weight || !generated(weight) || !names.has(weight)) continue;
+    throw unprocessable(
+      "folded_batch_norm",
+      `${source}: Conv node '${node.name}' reads the exporter-generated initializer '${weight}' ` +
+        `while the other layers keep their parameter names: a BatchNormalization was folded ` +
+        `into it (torch.onnx.export with TrainingMode.EVAL); ${FOLDED_RECIPE}`,
+      { extra: { node: node.name, initializer: weight } },
+    );
+  }
 }
 
 /**
- * Checks that `next` has exactly the architecture of `reference` (same initializers, types and
- * shapes); a mismatch is an `unprocessable` DomainError that lists every difference.
+ * Checks that `next` has exactly the architecture of `reference`: the same initializers (names,
+ * types, shapes), then the same graph (nodes in order with their op types, domains, wiring and
+ * attributes, graph inputs and outputs, integer initializer values; see graph_description.ts).
+ * A mismatch is an `unprocessable` `architecture_mismatch` DomainError: differing initializers
+ * are listed in `extra.missing` / `extra.unexpected`, a differing graph names its first
+ * differing node (or graph input/output, or integer initializer) in the detail and `extra`.
  */
 export function assertSameArchitecture(reference: Checkpoint, next: Checkpoint, source: string) {
   const a = new Set(reference.signature);
@@ -110,6 +162,14 @@ export function assertSameArchitecture(reference: Checkpoint, next: Checkpoint, 
       "architecture_mismatch",
       `${source} does not share the averaged model's graph: ${missing.length} initializers differ or are missing, ${unexpected.length} are new`,
       { extra: { missing, unexpected } },
+    );
+  }
+  const difference = firstGraphDifference(reference.graph, next.graph);
+  if (difference) {
+    throw unprocessable(
+      "architecture_mismatch",
+      `${source} does not share the averaged model's graph: ${difference.detail}`,
+      { extra: difference.extra },
     );
   }
 }

@@ -8,9 +8,14 @@
  * Per BN node with input X (any rank ≥ 2, channels on axis 1) and C channels:
  *   X₃ = reshape(X, [N, C, −1]);  μ = mean(X₃, axes 0,2);  σ² = mean((X₃ − μ)², axes 0,2)
  *   Y  = reshape(scale·(X₃ − μ)/√(σ² + ε) + B, shape(X))
+ *
+ * Dropout nodes (present only in exports that kept them, see serving_graph.ts) run in the mode
+ * given: off by default (the served model's forward pass), or on with a seed, as torch's
+ * update_bn runs them (it puts the whole model in train mode).
  */
 import { unprocessable } from "@edgeml/shared/errors";
 import { createTensor, decodeModel, encodeModel, getInitializer, onnx } from "@edgeml/shared/onnx";
+import { type DropoutMode, setDropoutMode } from "./serving_graph.ts";
 
 export interface BatchNormSite {
   /** The running-mean and running-variance initializers to overwrite. */
@@ -26,6 +31,8 @@ export interface BatchNormSite {
 export interface BatchStatsGraph {
   model: onnx.ModelProto;
   sites: BatchNormSite[];
+  /** How many Dropout nodes the model has (all set to the requested mode). */
+  dropoutNodes: number;
 }
 
 const AttributeType = onnx.AttributeProto.AttributeType;
@@ -40,8 +47,12 @@ function floatAttribute(node: onnx.INodeProto, name: string, fallback: number): 
   return attribute?.f ?? fallback;
 }
 
-export function buildBatchStatsGraph(source: onnx.IModelProto): BatchStatsGraph {
+export function buildBatchStatsGraph(
+  source: onnx.IModelProto,
+  dropout: DropoutMode = { training: false },
+): BatchStatsGraph {
   const model = decodeModel(encodeModel(source));
+  const dropoutNodes = setDropoutMode(model, dropout);
   const graph = model.graph!;
   const opset = opsetOf(model);
   const nodes: onnx.INodeProto[] = [];
@@ -149,5 +160,5 @@ export function buildBatchStatsGraph(source: onnx.IModelProto): BatchStatsGraph 
       output(s.sizeOutput, onnx.TensorProto.DataType.INT64),
     ]),
   ] as onnx.ValueInfoProto[];
-  return { model, sites };
+  return { model, sites, dropoutNodes };
 }

@@ -202,6 +202,7 @@ function sampleDraws(p: Plan): AsyncIterable<{ posterior: number; model: onnx.Mo
       rowShape: p.model.input.shape,
       batchSize: options.batchSize,
       dropout: options.dropout,
+      dropoutSeed: options.seed,
     });
   }
   return (async function* () {

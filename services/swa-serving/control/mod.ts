@@ -1,7 +1,8 @@
 /**
  * The SWA service's control plane: everything of the SWA engine that needs ONNX Runtime or
  * storage. BatchNorm recalibration of averaged models (`updateBn`, torch's `update_bn` on ONNX
- * Runtime), servable SWAG / MultiSWAG samples (`swagModels`) and the crash-safe state store
+ * Runtime), deterministic serving copies of exports that kept Dropout (`servingGraph`),
+ * servable SWAG / MultiSWAG samples (`swagModels`) and the crash-safe state store
  * (`saveAverage` / `loadAverage`, `saveSwag` / `loadSwag`) over `@edgeml/shared/store`. The
  * averaging and SWAG math itself is the edge-safe `@edgeml/shared/swa`.
  *

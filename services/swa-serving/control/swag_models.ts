@@ -10,7 +10,7 @@ import {
   swagParametersToModel,
   type SwagState,
 } from "@edgeml/shared/swa";
-import { updateBn } from "./update_bn.ts";
+import { updateBn, type UpdateBnOptions } from "./update_bn.ts";
 
 /** Options of {@link swagModels}: sampling (`scale`, `cov`, `seed`) plus calibration data. */
 export interface SwagModelOptions extends SampleOptions {
@@ -19,6 +19,13 @@ export interface SwagModelOptions extends SampleOptions {
   calibration: Float32Array;
   rowShape: readonly number[];
   batchSize?: number;
+  /** How Dropout runs during each sample's recalibration (see {@link UpdateBnOptions}). */
+  dropout?: UpdateBnOptions["dropout"];
+  /**
+   * `dropout: "training"` only: seeds the Dropout masks; sample i is recalibrated with
+   * dropoutSeed + i. (`seed` is the sampling seed.)
+   */
+  dropoutSeed?: number;
 }
 
 /**
@@ -34,10 +41,15 @@ export interface SwagModelOptions extends SampleOptions {
  */
 export async function* swagModels(
   posteriors: readonly SwagState[],
-  { calibration, rowShape, batchSize = 32, ...sampling }: SwagModelOptions,
+  { calibration, rowShape, batchSize = 32, dropout, dropoutSeed, ...sampling }: SwagModelOptions,
 ): AsyncGenerator<{ posterior: number; model: onnx.ModelProto }> {
+  let i = 0;
   for (const { posterior, parameters } of sampleMultiSwag(posteriors, sampling)) {
     const sampled = swagParametersToModel(posteriors[posterior], parameters);
-    yield { posterior, model: await updateBn(sampled, calibration, rowShape, { batchSize }) };
+    const seed = dropoutSeed === undefined ? undefined : dropoutSeed + i++;
+    yield {
+      posterior,
+      model: await updateBn(sampled, calibration, rowShape, { batchSize, dropout, seed }),
+    };
   }
 }

@@ -8,6 +8,12 @@
  *
  * (unbiased batch variance, n_b = elements per channel in batch b; the last partial batch
  * counts as one batch, like a DataLoader without drop_last). Runs on ONNX Runtime (CPU).
+ *
+ * Dropout: torch's update_bn puts the whole model in train mode, so Dropout draws random masks
+ * while the statistics are collected. Our default (`dropout: "inference"`) runs Dropout as the
+ * identity: deterministic, and the activations BN sees are those the served model sees. With
+ * `"training"` the Dropout nodes an export kept (serving_graph.ts) draw masks as in torch, which
+ * matches torch only in distribution (masks come from ONNX Runtime's generator, not torch's).
  */
 import * as ort from "onnxruntime-node";
 import { invalid, unprocessable } from "@edgeml/shared/errors";
@@ -18,6 +24,38 @@ import { buildBatchStatsGraph } from "./batch_stats_graph.ts";
 export interface UpdateBnOptions {
   /** Rows per forward pass (PyTorch DataLoader batch size). */
   batchSize?: number;
+  /**
+   * How Dropout nodes run during recalibration: `"inference"` (default: off, deterministic,
+   * what the served model sees) or `"training"` (random masks, as torch's update_bn; needs an
+   * export that kept its Dropout nodes).
+   */
+  dropout?: "inference" | "training";
+  /** `"training"` only: seeds the Dropout masks (reproducible); unset, ONNX Runtime picks. */
+  seed?: number;
+}
+
+const DROPOUT_RECIPE = "torch 1.13 leaves eval-mode Dropout out of the ONNX export; to keep " +
+  "it, put only the Dropout modules in train mode before exporting: model.eval(); " +
+  "[m.train() for m in model.modules() if isinstance(m, torch.nn.Dropout)]; " +
+  "torch.onnx.export(model, …, opset_version=17, " +
+  "training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)";
+
+/** The first NaN or ±Infinity in the calibration rows, as a 422 naming batch, row and index. */
+function assertFinite(data: Float32Array, rowSize: number, batchSize: number) {
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isFinite(data[i])) continue;
+    const row = Math.floor(i / rowSize);
+    const batch = Math.floor(row / batchSize);
+    const index = i % rowSize;
+    throw unprocessable(
+      "non_finite_calibration",
+      `calibration data holds ${data[i]} in batch ${batch} (0-based), row ${row} (row ${
+        row - batch * batchSize
+      } of that batch), position ${index} within the row; it would make every BatchNorm ` +
+        `statistic downstream NaN`,
+      { extra: { batch, row, index } },
+    );
+  }
 }
 
 /** The model's first input: name and per-row dims (after the batch dimension). */
@@ -34,22 +72,35 @@ function inputSignature(model: onnx.IModelProto): { name: string; rowDims: (numb
 
 /**
  * Recomputes BatchNorm statistics from `data` (rows of `rowShape`, row-major float32) and
- * returns a copy of the model carrying them. Shape mistakes are `invalid` / `unprocessable`
- * DomainErrors; the input model is not modified.
+ * returns a copy of the model carrying them (its graph unchanged: Dropout nodes an export kept
+ * stay as exported; serve `servingGraph(model)`). Shape mistakes, NaN/Infinity in the data
+ * (`non_finite_calibration`) and `"training"` on a model without Dropout (`no_dropout_nodes`)
+ * are `invalid` / `unprocessable` DomainErrors; the input model is not modified.
  *
  * @example
  * ```ts
  * const swa = await updateBn(averageToModel(average), calibrationRows, [64], { batchSize: 32 });
+ * // torch's way, for an export that kept its Dropout nodes (then serve servingGraph(swa)):
+ * const noisy = await updateBn(model, calibrationRows, [64], { dropout: "training", seed: 7 });
  * ```
  */
 export async function updateBn(
   model: onnx.IModelProto,
   data: Float32Array,
   rowShape: readonly number[],
-  { batchSize = 32 }: UpdateBnOptions = {},
+  { batchSize = 32, dropout = "inference", seed }: UpdateBnOptions = {},
 ): Promise<onnx.ModelProto> {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw invalid("invalid_batch_size", `batchSize must be an integer >= 1, got ${batchSize}`);
+  }
+  if (dropout !== "inference" && dropout !== "training") {
+    throw invalid(
+      "invalid_dropout_mode",
+      `dropout must be "inference" or "training", got ${dropout}`,
+    );
+  }
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    throw invalid("invalid_seed", `seed must be an integer, got ${seed}`);
   }
   const rowSize = rowShape.reduce((a, b) => a * b, 1);
   if (
@@ -72,7 +123,18 @@ export async function updateBn(
       }], calibration rows are [${rowShape}]`,
     );
   }
-  const { model: statsModel, sites } = buildBatchStatsGraph(model);
+  assertFinite(data, rowSize, batchSize);
+  const training = dropout === "training";
+  const { model: statsModel, sites, dropoutNodes } = buildBatchStatsGraph(model, {
+    training,
+    seed,
+  });
+  if (training && dropoutNodes === 0) {
+    throw unprocessable(
+      "no_dropout_nodes",
+      `dropout "training" was asked for, but the model has no Dropout node; ${DROPOUT_RECIPE}`,
+    );
+  }
   if (sites.length === 0) return withTensors(model, new Map());
 
   const session = await ort.InferenceSession.create(encodeModel(statsModel), {

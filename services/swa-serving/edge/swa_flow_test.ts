@@ -4,13 +4,14 @@
  * (SWA predictions equal the engine's offline ones), evaluate, finalise again, roll back, delete.
  */
 import assert from "node:assert/strict";
-import { decodeModel, encodeModel } from "@edgeml/shared/onnx";
+import { decodeModel } from "@edgeml/shared/onnx";
 import { averageToModel, createAverage, readCheckpoint, updateAverage } from "@edgeml/shared/swa";
 import type { ClassificationPrediction, PredictResponse } from "@edgeml/shared/contracts/swa";
 import { createSwaClient, SwaApiError } from "@edgeml/swa-serving/client";
 import { predictProbabilities } from "../control/bench/predict.ts";
 import { digitsLabels, digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
 import { updateBn } from "../control/update_bn.ts";
+import { DIGITS_MODEL } from "../testing/digits_model.ts";
 import { startEmbedded } from "../testing/embedded_process.ts";
 
 const mlp = manifest.models.mlp;
@@ -24,13 +25,6 @@ const asRows = (data: Float32Array, width = 64) =>
     (_, r) => Array.from(data.subarray(r * width, (r + 1) * width)),
   );
 const checkpointBytes = (run: number) => mlp.runs[run].checkpoints.map((c) => readFixture(c.file));
-
-export const DIGITS_MODEL = {
-  task: "classification" as const,
-  input: { shape: [64] },
-  labels: Array.from({ length: 10 }, (_, i) => String(i)),
-  swagRank: 10,
-};
 
 const classified = (r: PredictResponse) => r.predictions as ClassificationPrediction[];
 const probabilities = (r: PredictResponse) => classified(r).flatMap((p) => p.probabilities);

@@ -36,6 +36,7 @@ import {
   type VersionRecord,
 } from "../domain/catalog.ts";
 import { checkSignature } from "../domain/graph_signature.ts";
+import { createKeyedQueue } from "../domain/keyed_queue.ts";
 import { listRuns, loadRunState, type RunState } from "../domain/run_state.ts";
 import type { ModelPublisher } from "./model_publisher.ts";
 import { servingGraph } from "./serving_graph.ts";
@@ -65,6 +66,9 @@ interface Plan {
   calibration?: Float32Array;
   options: FinalizeOptions;
 }
+
+/** Earlier live versions remembered for rollback (the record must stay well under 64 KiB). */
+export const LIVE_HISTORY = 100;
 
 const hasOp = (model: onnx.IModelProto, op: string) =>
   (model.graph?.node ?? []).some((n) => n.opType === op);
@@ -132,7 +136,21 @@ async function plan(
  * Checks the request, reserves the version number and starts the job; resolves with the job
  * as PENDING. The work goes on in the background (`deps.track`).
  */
-export async function startFinalize(
+export function startFinalize(
+  deps: FinalizeDeps,
+  name: string,
+  options: FinalizeOptions,
+): Promise<SwaJob> {
+  // One start at a time per model, so two requests cannot both find no build running.
+  return starting.run(
+    `${deps.stores.kv.tenant}/${name}`,
+    () => reserveAndStart(deps, name, options),
+  );
+}
+
+const starting = createKeyedQueue();
+
+async function reserveAndStart(
   deps: FinalizeDeps,
   name: string,
   options: FinalizeOptions,
@@ -154,6 +172,13 @@ export async function startFinalize(
   const now = new Date().toISOString();
   const jobId = crypto.randomUUID();
   const signature = checkSignature(checked.states[0].average.latest!.model, checked.model);
+  const outputWidth = signature.outputWidth ?? checked.model.labels?.length;
+  if (!outputWidth) {
+    throw unprocessable(
+      "output_width_unknown",
+      `output '${signature.outputName}' has no static width; export it with only the batch dimension dynamic`,
+    );
+  }
   const version: VersionRecord = {
     version: number,
     status: "BUILDING",
@@ -168,7 +193,8 @@ export async function startFinalize(
     served: servedModelNames(name, checked.runs.length),
     inputName: signature.inputName,
     outputName: signature.outputName,
-    outputWidth: signature.outputWidth ?? checked.model.labels?.length ?? 0,
+    outputWidth,
+    outputIsProbability: signature.outputIsProbability,
   };
   const job: SwaJob = {
     jobId,
@@ -230,6 +256,7 @@ async function runJob(deps: FinalizeDeps, p: Plan): Promise<void> {
       ? updateBn(m, p.calibration, rowShape, {
         batchSize: options.batchSize,
         dropout: options.dropout,
+        seed: options.seed,
       })
       : Promise.resolve(m);
   const put = (file: string, bytes: Uint8Array) =>
@@ -263,7 +290,9 @@ async function runJob(deps: FinalizeDeps, p: Plan): Promise<void> {
     await updateModel(stores.kv, model.name, (m) => ({
       ...m,
       liveVersion: p.version.version,
-      liveHistory: m.liveVersion === null ? m.liveHistory : [...m.liveHistory, m.liveVersion],
+      liveHistory: m.liveVersion === null
+        ? m.liveHistory
+        : [...m.liveHistory, m.liveVersion].slice(-LIVE_HISTORY),
     }));
     await applyServingSet(stores, deps.publisher, model.name);
     await progress(1, "live", "ACTIVE");

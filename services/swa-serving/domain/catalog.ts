@@ -33,6 +33,8 @@ export interface VersionRecord extends Omit<SwaVersion, "live"> {
   inputName: string;
   outputName: string;
   outputWidth: number;
+  /** The classifier's output is already softmax probabilities (its graph ends in Softmax). */
+  outputIsProbability?: boolean;
   failureReason?: { code: string; detail: string };
 }
 
@@ -145,7 +147,14 @@ export async function listJobs(kv: TenantKvStore): Promise<SwaJob[]> {
 
 /** The contract's view of a version. */
 export function versionView(record: VersionRecord, model: ModelRecord): SwaVersion {
-  const { served: _s, inputName: _i, outputName: _o, outputWidth: _w, failureReason: _f, ...rest } =
-    record;
+  const {
+    served: _s,
+    inputName: _i,
+    outputName: _o,
+    outputWidth: _w,
+    outputIsProbability: _p,
+    failureReason: _f,
+    ...rest
+  } = record;
   return { ...rest, live: model.liveVersion === record.version };
 }

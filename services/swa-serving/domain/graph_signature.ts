@@ -43,7 +43,12 @@ export interface ModelShapeSpec {
 export function checkSignature(
   model: onnx.IModelProto,
   spec: ModelShapeSpec,
-): { inputName: string; outputName: string; outputWidth: number | null } {
+): {
+  inputName: string;
+  outputName: string;
+  outputWidth: number | null;
+  outputIsProbability: boolean;
+} {
   const inputs = graphInputs(model);
   const input = spec.input.name ? inputs.find((i) => i.name === spec.input.name) : inputs[0];
   if (!input) {
@@ -101,5 +106,12 @@ export function checkSignature(
       `output '${output.name}' is ${width} wide; with a predicted variance it must be 2·targets`,
     );
   }
-  return { inputName: input.name, outputName: output.name, outputWidth: width };
+  // A classifier that ends in Softmax answers probabilities, not logits.
+  const producer = (model.graph?.node ?? []).find((n) => n.output?.includes(output.name));
+  return {
+    inputName: input.name,
+    outputName: output.name,
+    outputWidth: width,
+    outputIsProbability: spec.task === "classification" && producer?.opType === "Softmax",
+  };
 }

@@ -10,7 +10,7 @@ import type {
   CreateSwaModelRequest,
   SwaModel,
 } from "@edgeml/shared/contracts/swa";
-import { invalid } from "@edgeml/shared/errors";
+import { invalid, unprocessable } from "@edgeml/shared/errors";
 import type { TenantStores } from "@edgeml/shared/store";
 import {
   collectSwag,
@@ -22,6 +22,7 @@ import {
 import type { z } from "zod";
 import { insertModel, type ModelRecord } from "./catalog.ts";
 import { checkSignature } from "./graph_signature.ts";
+import { createKeyedQueue } from "./keyed_queue.ts";
 import { listRuns, loadRunState, type RunSummary, saveRunState } from "./run_state.ts";
 
 export type CreateModel = z.output<typeof CreateSwaModelRequest>;
@@ -48,23 +49,20 @@ export async function registerModel(stores: TenantStores, request: CreateModel):
     liveHistory: [],
     nextVersion: 1,
   };
+  // A KV value holds at most 64 KiB; labels are the only part of a record that can grow.
+  const size = new TextEncoder().encode(JSON.stringify(record)).byteLength;
+  if (size > 60_000) {
+    throw unprocessable(
+      "model_record_too_large",
+      `the registration takes ${size} bytes stored; at most 60000 fit (shorten or drop labels)`,
+    );
+  }
   await insertModel(stores.kv, record);
   return modelView(record, []);
 }
 
 /** Uploads to one run are applied one at a time (in this process; the store's CAS covers others). */
-const runLocks = new Map<string, Promise<unknown>>();
-
-function serialised<T>(key: string, task: () => Promise<T>): Promise<T> {
-  const previous = runLocks.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(task);
-  const tail = next.catch(() => undefined);
-  runLocks.set(key, tail);
-  tail.then(() => {
-    if (runLocks.get(key) === tail) runLocks.delete(key);
-  });
-  return next;
-}
+const perRun = createKeyedQueue();
 
 /**
  * Folds one checkpoint into `run` of `model` (a new run starts with it) and stores the result.
@@ -80,7 +78,7 @@ export function ingestCheckpoint(
   bytes: Uint8Array,
   maxBytes: number,
 ): Promise<CheckpointAccepted> {
-  return serialised(`${stores.kv.tenant}/${model.name}/${run}`, async () => {
+  return perRun.run(`${stores.kv.tenant}/${model.name}/${run}`, async () => {
     const previous = await loadRunState(stores, model.name, run);
     const label = `checkpoint ${(previous?.average.n ?? 0) + 1} of run '${run}'`;
     const checkpoint = readCheckpoint(bytes, { source: label, maxBytes });

@@ -145,6 +145,10 @@ export async function runMode(
     ),
   );
   if (model.task === "classification") {
+    // softmax(log p) = p: probabilities are summarised as the log-probabilities they are.
+    if (version.outputIsProbability) {
+      for (const block of blocks) block.data = block.data.map(Math.log);
+    }
     return {
       summary: {
         task: "classification",

@@ -94,11 +94,31 @@ Deno.test("swa-serving: bad input is a 4xx problem and leaves state and the live
     await api.uploadCheckpoint("bad", "r0", runFiles(0)[0]);
     const changed = await failure(api.uploadCheckpoint("bad", "r0", withSigmoid(runFiles(0)[1])));
     assert.deepEqual(changed, { status: 422, code: "architecture_mismatch" });
+    // The torch-exported variants of the same MLP (tools/swa_fixtures/generate_gaps.py).
+    for (const variant of ["relu2_sigmoid", "bn2_eps"]) {
+      const bytes = readFixture(`gaps/mlp_arch/${variant}.onnx`);
+      assert.equal(
+        (await failure(api.uploadCheckpoint("bad", "r0", bytes))).code,
+        "architecture_mismatch",
+      );
+    }
     const cnn = readFixture(manifest.models.cnn.runs[0].checkpoints[0].file);
     assert.equal(
       (await failure(api.uploadCheckpoint("bad", "r0", cnn))).code,
       "input_shape_mismatch",
     );
+    // An eval-mode (folded Conv→BN) export is refused, with the recipe.
+    await api.createModel({ name: "cnn", ...DIGITS_MODEL, input: { shape: [1, 8, 8] } });
+    const folded = await api.uploadCheckpoint(
+      "cnn",
+      "r0",
+      readFixture("gaps/cnn_folded/epoch_19_eval.onnx"),
+    )
+      .then(() => undefined, (e) => e);
+    assert.ok(folded instanceof SwaApiError);
+    assert.equal(folded.code, "folded_batch_norm");
+    assert.match(folded.detail, /TrainingMode\.PRESERVE/);
+    await api.uploadCheckpoint("cnn", "r0", cnn);
     // An upload cut off half-way is not accepted.
     const half = runFiles(0)[1].subarray(0, 6000);
     const broken = new ReadableStream<Uint8Array>({

@@ -12,6 +12,8 @@ import type { ClassificationPrediction, RegressionPrediction } from "@edgeml/sha
 import { buildMlpClassifier, createGraphBuilder, encodeModel } from "@edgeml/shared/onnx";
 import { averageToModel, createAverage, readCheckpoint, updateAverage } from "@edgeml/shared/swa";
 import { createSwaClient } from "@edgeml/swa-serving/client";
+import { digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
+import { DIGITS_MODEL } from "../testing/digits_model.ts";
 import { startEmbedded } from "../testing/embedded_process.ts";
 
 const FEATURES = 4;
@@ -120,6 +122,34 @@ Deno.test("swa-serving: a classifier whose graph ends in Softmax is averaged ove
       .predictions as ClassificationPrediction[];
     assert.ok(Math.abs(swag.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-9);
     assert.ok(swag.uncertainty!.mutualInformation >= 0);
+  } finally {
+    await server.stop();
+    await Deno.remove(server.dataDir, { recursive: true });
+  }
+});
+
+Deno.test("swa-serving: BN recalibrated with Dropout active, served without it", async () => {
+  const server = await startEmbedded();
+  const api = createSwaClient({ baseUrl: server.url, adminToken: server.adminToken });
+  try {
+    await api.createModel({ name: "dropout", ...DIGITS_MODEL, swagRank: 4 });
+    for (const epoch of [37, 38, 39, 40]) {
+      const bytes = readFixture(`gaps/mlp_dropout/dropout_kept/epoch_${epoch}.onnx`);
+      await api.uploadCheckpoint("dropout", "r0", bytes);
+    }
+    const calibration = digitsRows(manifest.data.calibration_indices);
+    await api.putCalibrationSet("dropout", "calib", calibration);
+    const job = await api.finalize("dropout", {
+      calibrationSet: "calib",
+      samples: 2,
+      dropout: "training",
+      seed: 5,
+    });
+    await api.waitForJob(job.jobId, { intervalMs: 50 });
+    const inputs = [Array.from(calibration.subarray(0, 64))];
+    const first = await api.predict("dropout", { inputs, mode: "swag" });
+    const again = await api.predict("dropout", { inputs, mode: "swag" });
+    assert.deepEqual(again.predictions, first.predictions, "served predictions are deterministic");
   } finally {
     await server.stop();
     await Deno.remove(server.dataDir, { recursive: true });

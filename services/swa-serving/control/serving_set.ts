@@ -6,6 +6,7 @@
  */
 import type { TenantStores } from "@edgeml/shared/store";
 import { getModel, listVersions, type VersionRecord } from "../domain/catalog.ts";
+import { createKeyedQueue } from "../domain/keyed_queue.ts";
 import type { ModelPublisher } from "./model_publisher.ts";
 
 /** Artifact paths of a version's built models. */
@@ -26,11 +27,23 @@ export function servedFiles(record: VersionRecord): { worker: string; file: stri
  * unloads every other worker model version of the model. `forget` lists records about to be
  * deleted, whose worker models must still be unloaded.
  */
-export async function applyServingSet(
+export function applyServingSet(
   stores: TenantStores,
   publisher: ModelPublisher,
   name: string,
-  { extra, forget = [] }: { extra?: VersionRecord; forget?: VersionRecord[] } = {},
+  changes: { extra?: VersionRecord; forget?: VersionRecord[] } = {},
+): Promise<void> {
+  // One at a time per model: a job's publish and a rollback never interleave their loads.
+  return perModel.run(`${stores.kv.tenant}/${name}`, () => apply(stores, publisher, name, changes));
+}
+
+const perModel = createKeyedQueue();
+
+async function apply(
+  stores: TenantStores,
+  publisher: ModelPublisher,
+  name: string,
+  { extra, forget = [] }: { extra?: VersionRecord; forget?: VersionRecord[] },
 ): Promise<void> {
   const model = await getModel(stores.kv, name);
   const records = await listVersions(stores.kv, name);

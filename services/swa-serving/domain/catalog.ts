@@ -10,6 +10,7 @@
 import { conflict, notFound } from "@edgeml/shared/errors";
 import type { SwaJob, SwaModel, SwaVersion } from "@edgeml/shared/contracts/swa";
 import type { KvKey, TenantKvStore } from "@edgeml/shared/store";
+import { createKeyedQueue } from "./keyed_queue.ts";
 
 /** A model as stored: the contract's shape without its runs, plus version bookkeeping. */
 export interface ModelRecord extends Omit<SwaModel, "runs"> {
@@ -84,7 +85,18 @@ export async function listModels(kv: TenantKvStore): Promise<ModelRecord[]> {
  * Changes a model record with compare-and-set, retrying when another writer got there first;
  * `change` may throw to refuse (nothing is written then). Returns the record written.
  */
-export async function updateModel(
+export function updateModel(
+  kv: TenantKvStore,
+  name: string,
+  change: (record: ModelRecord) => ModelRecord,
+): Promise<ModelRecord> {
+  // Writers in this process take turns, so compare-and-set only ever races other processes.
+  return modelWriters.run(`${kv.tenant}/${name}`, () => casModel(kv, name, change));
+}
+
+const modelWriters = createKeyedQueue();
+
+async function casModel(
   kv: TenantKvStore,
   name: string,
   change: (record: ModelRecord) => ModelRecord,

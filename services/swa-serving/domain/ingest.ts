@@ -49,8 +49,10 @@ export async function registerModel(stores: TenantStores, request: CreateModel):
     liveHistory: [],
     nextVersion: 1,
   };
-  // A KV value holds at most 64 KiB; labels are the only part of a record that can grow.
-  const size = new TextEncoder().encode(JSON.stringify(record)).byteLength;
+  // A KV value holds at most 64 KiB of V8 serialisation, where a string with any character
+  // beyond Latin-1 takes two bytes a character; labels are the only part that can grow.
+  const text = JSON.stringify(record);
+  const size = /[^\u0000-\u00ff]/.test(text) ? 2 * text.length : text.length;
   if (size > 60_000) {
     throw unprocessable(
       "model_record_too_large",

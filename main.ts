@@ -108,6 +108,7 @@ const gateway = createEmbeddedGateway({
   adminToken: admin.token,
   logger,
   swaControl,
+  tenant,
 });
 let server: Deno.HttpServer;
 try {

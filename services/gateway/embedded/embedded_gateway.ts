@@ -6,7 +6,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import type { Logger } from "@edgeml/shared/http";
-import { type Stores, tenantStores } from "@edgeml/shared/store";
+import { type Stores, type TenantStores, tenantStores } from "@edgeml/shared/store";
 import type { PoolServer } from "@edgeml/gpu-workers";
 import type { SwaControl } from "@edgeml/swa-serving/control";
 import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
@@ -21,10 +21,15 @@ export interface EmbeddedGatewayOptions {
   logger: Logger;
   /** The SWA service's control plane (finalise, rollback); without it those routes answer 503. */
   swaControl?: SwaControl;
+  /**
+   * The default tenant's store views, when the process already has them (the control plane's):
+   * sharing them shares their caches, so a version made live serves from the next request.
+   */
+  tenant?: TenantStores;
 }
 
 export function createEmbeddedGateway(
-  { pool, stores, adminToken, logger, swaControl }: EmbeddedGatewayOptions,
+  { pool, stores, adminToken, logger, swaControl, tenant }: EmbeddedGatewayOptions,
 ): OpenAPIHono<Env> {
   return createGatewayApp({
     upstream: inProcessUpstream(pool.app),
@@ -32,7 +37,7 @@ export function createEmbeddedGateway(
     deps: {
       // An edge handler's inference is a function call into the pool itself.
       workers: createInProcessClient(pool.pool),
-      store: tenantStores(stores, "default"),
+      store: tenant ?? tenantStores(stores, "default"),
       config: Deno.env.toObject(),
       logger,
     },

@@ -67,6 +67,61 @@ export async function insertModel(kv: TenantKvStore, record: ModelRecord): Promi
     value: record,
   }]);
   if (!result.ok) throw conflict("model_exists", `a model named '${record.name}' exists`);
+  remember(kv, record);
+}
+
+/**
+ * The predict path's reads, cached: a model record for up to {@link MODEL_CACHE_MS} (writes in
+ * this process replace it at once, so here a new live version serves from the next request; an
+ * edge instance elsewhere sees it within that time), and READY version records, which never
+ * change, until deleted. Each saves a KV read per prediction.
+ */
+export const MODEL_CACHE_MS = 1000;
+const CACHE_ENTRIES = 10_000;
+
+interface Caches {
+  models: Map<string, { record: ModelRecord; at: number }>;
+  readyVersions: Map<string, VersionRecord>;
+}
+/** Per store view (a tenant's KV), so two stores never share entries. */
+const caches = new WeakMap<TenantKvStore, Caches>();
+function cachesOf(kv: TenantKvStore): Caches {
+  let c = caches.get(kv);
+  if (!c) caches.set(kv, c = { models: new Map(), readyVersions: new Map() });
+  return c;
+}
+const cacheKey = (...parts: (string | number)[]) => JSON.stringify(parts);
+
+function bounded<V>(map: Map<string, V>, key: string, value: V) {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > CACHE_ENTRIES) map.delete(map.keys().next().value!);
+}
+
+function remember(kv: TenantKvStore, record: ModelRecord) {
+  bounded(cachesOf(kv).models, cacheKey(record.name), { record, at: performance.now() });
+}
+
+export async function getModelCached(kv: TenantKvStore, name: string): Promise<ModelRecord> {
+  const hit = cachesOf(kv).models.get(cacheKey(name));
+  if (hit && performance.now() - hit.at < MODEL_CACHE_MS) return hit.record;
+  const record = await getModel(kv, name);
+  remember(kv, record);
+  return record;
+}
+
+export async function getVersionCached(
+  kv: TenantKvStore,
+  name: string,
+  version: number,
+): Promise<VersionRecord> {
+  const { readyVersions } = cachesOf(kv);
+  const key = cacheKey(name, version);
+  const hit = readyVersions.get(key);
+  if (hit) return hit;
+  const record = await getVersion(kv, name, version);
+  if (record.status === "READY") bounded(readyVersions, key, record);
+  return record;
 }
 
 export async function getModel(kv: TenantKvStore, name: string): Promise<ModelRecord> {
@@ -110,12 +165,16 @@ async function casModel(
       [{ key, versionstamp: entry.versionstamp }],
       [{ type: "set", key, value: next }],
     );
-    if (result.ok) return next;
+    if (result.ok) {
+      remember(kv, next);
+      return next;
+    }
   }
   throw conflict("model_busy", `model '${name}' kept changing; retry`);
 }
 
 export async function putVersion(kv: TenantKvStore, name: string, record: VersionRecord) {
+  cachesOf(kv).readyVersions.delete(cacheKey(name, record.version));
   await kv.set(versionKey(name, record.version), record);
 }
 
@@ -138,6 +197,7 @@ export async function listVersions(kv: TenantKvStore, name: string): Promise<Ver
 }
 
 export async function deleteVersionRecord(kv: TenantKvStore, name: string, version: number) {
+  cachesOf(kv).readyVersions.delete(cacheKey(name, version));
   await kv.delete(versionKey(name, version));
 }
 

@@ -16,7 +16,12 @@ import type { TenantKvStore } from "@edgeml/shared/store";
 import type { OipClient } from "@edgeml/gpu-workers/client";
 import { OipError } from "@edgeml/gpu-workers/client";
 import type { z } from "zod";
-import { getModel, getVersion, type ModelRecord, type VersionRecord } from "./catalog.ts";
+import {
+  getModelCached,
+  getVersionCached,
+  type ModelRecord,
+  type VersionRecord,
+} from "./catalog.ts";
 import {
   type ClassSummary,
   type RegressionSummary,
@@ -234,7 +239,7 @@ export async function liveVersion(kv: TenantKvStore, model: ModelRecord): Promis
       `model '${model.name}' has no live version yet: upload checkpoints, then finalise one`,
     );
   }
-  return await getVersion(kv, model.name, model.liveVersion);
+  return await getVersionCached(kv, model.name, model.liveVersion);
 }
 
 export async function predict(
@@ -242,7 +247,7 @@ export async function predict(
   name: string,
   request: z.output<typeof PredictRequest>,
 ): Promise<PredictResponse> {
-  const model = await getModel(kv, name);
+  const model = await getModelCached(kv, name);
   const data = rowsTensor(request.inputs, model.input.shape);
   const version = await liveVersion(kv, model);
   const rows = request.inputs.length;

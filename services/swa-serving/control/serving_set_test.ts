@@ -4,9 +4,8 @@
  * live version, the previous live one and the one being built.
  */
 import assert from "node:assert/strict";
-import { type PoolServer, startPoolServer } from "@edgeml/gpu-workers";
-import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
-import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/store";
+import type { PoolServer } from "@edgeml/gpu-workers";
+import type { TenantStores } from "@edgeml/shared/store";
 import {
   insertModel,
   type ModelRecord,
@@ -15,9 +14,10 @@ import {
   updateModel,
   type VersionRecord,
 } from "../domain/catalog.ts";
-import { type ModelPublisher, repositoryPublisher } from "./model_publisher.ts";
+import type { ModelPublisher } from "./model_publisher.ts";
 import { applyServingSet, servedFiles, versionArtifact } from "./serving_set.ts";
 import { manifest, readFixture } from "./testing/fixtures.ts";
+import { withStoresAndPool } from "../testing/temp_stores.ts";
 
 type Pool = PoolServer["pool"];
 const ONNX = readFixture(manifest.models.mlp.runs[0].checkpoints[0].file);
@@ -65,19 +65,12 @@ interface Setup {
 }
 
 async function withServingSet(fn: (s: Setup) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "swa-serving-set-" });
-  const repository = `${dir}/repository`;
-  await Deno.mkdir(repository);
-  const opened = await openStores({ kv: `${dir}/kv.sqlite3`, artifacts: `${dir}/artifacts` });
-  const stores = tenantStores(opened, "default");
-  const server = await startPoolServer({ repository, gpus: [] });
-  try {
-    const workers = createInProcessClient(server.pool);
+  await withStoresAndPool(async ({ stores, pool, publisher }) => {
     await insertModel(stores.kv, MODEL);
     await fn({
       stores,
-      pool: server.pool,
-      publisher: repositoryPublisher({ repository, artifacts: stores.artifacts, workers }),
+      pool,
+      publisher,
       async addVersion(record) {
         for (const { file } of servedFiles(record)) {
           await stores.artifacts.put(versionArtifact("s", record.version, file), ONNX);
@@ -85,11 +78,7 @@ async function withServingSet(fn: (s: Setup) => Promise<void>) {
         await putVersion(stores.kv, "s", record);
       },
     });
-  } finally {
-    await server.shutdown();
-    opened.kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 }
 
 /** Versions the pool serves of each of the model's worker models (absent: none). */

@@ -3,21 +3,10 @@
  * whole rows only, and which rows a finalisation gets from inline rows or a stored set.
  */
 import assert from "node:assert/strict";
-import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/store";
 import { domainErrorFrom, rejectsDomainError } from "@edgeml/shared/testing";
 import { assertFiniteRows, calibrationRows, putCalibrationSet } from "./calibration.ts";
 import type { ModelRecord } from "./catalog.ts";
-
-async function withStores(fn: (stores: TenantStores) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "swa-calibration-" });
-  const stores = await openStores({ kv: `${dir}/kv.sqlite3`, artifacts: `${dir}/artifacts` });
-  try {
-    await fn(tenantStores(stores, "default"));
-  } finally {
-    stores.kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withStores } from "../testing/temp_stores.ts";
 
 /** Rows of [2, 3]: 6 floats, 24 bytes each. */
 const MODEL: ModelRecord = {

@@ -1,7 +1,6 @@
 /** The SWA catalog on a real (temp-file) Deno KV store: records, their 404s and the model CAS. */
 import assert from "node:assert/strict";
 import type { SwaJob } from "@edgeml/shared/contracts/swa";
-import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/store";
 import { rejectsDomainError } from "@edgeml/shared/testing";
 import {
   getJob,
@@ -17,17 +16,7 @@ import {
   type VersionRecord,
   versionView,
 } from "./catalog.ts";
-
-async function withStores(fn: (stores: TenantStores) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "swa-catalog-" });
-  const stores = await openStores({ kv: `${dir}/kv.sqlite3`, artifacts: `${dir}/artifacts` });
-  try {
-    await fn(tenantStores(stores, "default"));
-  } finally {
-    stores.kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withStores } from "../testing/temp_stores.ts";
 
 const model = (name: string, over: Partial<ModelRecord> = {}): ModelRecord => ({
   name,

@@ -52,7 +52,8 @@ export async function registerModel(stores: TenantStores, request: CreateModel):
   // A KV value holds at most 64 KiB of V8 serialisation, where a string with any character
   // beyond Latin-1 takes two bytes a character; labels are the only part that can grow.
   const text = JSON.stringify(record);
-  const size = /[^\u0000-\u00ff]/.test(text) ? 2 * text.length : text.length;
+  const latin1 = [...text].every((c) => c.charCodeAt(0) <= 0xff);
+  const size = latin1 ? text.length : 2 * text.length;
   if (size > 60_000) {
     throw unprocessable(
       "model_record_too_large",

@@ -6,29 +6,19 @@
 import assert from "node:assert/strict";
 import { CreateSwaModelRequest } from "@edgeml/shared/contracts/swa";
 import { buildMlpClassifier, encodeModel, setInitializer } from "@edgeml/shared/onnx";
-import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/store";
+import type { TenantStores } from "@edgeml/shared/store";
 import { collectSwag, createAverage, createSwag, updateAverage } from "@edgeml/shared/swa";
 import { rejectsDomainError } from "@edgeml/shared/testing";
 import { fixtureCheckpoints, manifest, readFixture } from "../control/testing/fixtures.ts";
 import { getModel, type ModelRecord } from "./catalog.ts";
 import { ingestCheckpoint, listRuns, registerModel } from "./ingest.ts";
 import { loadRunState } from "./run_state.ts";
+import { withStores } from "../testing/temp_stores.ts";
 
 const MLP = manifest.models.mlp;
 const UPLOADS = MLP.runs[0].checkpoints.map((c) => readFixture(c.file));
 const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 const MAX_BYTES = 1 << 24;
-
-async function withStores(fn: (stores: TenantStores) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "swa-ingest-" });
-  const stores = await openStores({ kv: `${dir}/kv.sqlite3`, artifacts: `${dir}/artifacts` });
-  try {
-    await fn(tenantStores(stores, "default"));
-  } finally {
-    stores.kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 const request = (over: Record<string, unknown> = {}) =>
   CreateSwaModelRequest.parse({

@@ -4,16 +4,14 @@
  * any number of rows; and the refusals before any worker is called.
  */
 import assert from "node:assert/strict";
-import { startPoolServer } from "@edgeml/gpu-workers";
-import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import type { OipClient } from "@edgeml/gpu-workers/client";
 import { PredictRequest, type PredictRequest as Request } from "@edgeml/shared/contracts/swa";
 import * as ort from "onnxruntime-node";
 import { buildMlpClassifier, decodeModel, encodeModel } from "@edgeml/shared/onnx";
-import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/store";
+import type { TenantStores } from "@edgeml/shared/store";
 import { domainErrorFrom, rejectsDomainError } from "@edgeml/shared/testing";
 import { predictProbabilities } from "../control/bench/predict.ts";
-import { type ModelPublisher, repositoryPublisher } from "../control/model_publisher.ts";
+import type { ModelPublisher } from "../control/model_publisher.ts";
 import { versionArtifact } from "../control/serving_set.ts";
 import { digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
 import {
@@ -26,6 +24,7 @@ import {
   type VersionRecord,
 } from "./catalog.ts";
 import { predict, rowsTensor, runMode, WORKER_BATCH_ROWS } from "./predict.ts";
+import { withStoresAndPool } from "../testing/temp_stores.ts";
 
 const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 const CHECKPOINTS = manifest.models.mlp.runs[0].checkpoints;
@@ -72,15 +71,7 @@ interface Serving {
 
 /** Stores and a pool serving version 1 of model `m` (swa and checkpoint worker models). */
 async function withServing(fn: (s: Serving) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "swa-predict-" });
-  const repository = `${dir}/repository`;
-  await Deno.mkdir(repository);
-  const opened = await openStores({ kv: `${dir}/kv.sqlite3`, artifacts: `${dir}/artifacts` });
-  const stores = tenantStores(opened, "default");
-  const server = await startPoolServer({ repository, gpus: [] });
-  try {
-    const workers = createInProcessClient(server.pool);
-    const publisher = repositoryPublisher({ repository, artifacts: stores.artifacts, workers });
+  await withStoresAndPool(async ({ stores, workers, publisher }) => {
     for (
       const [worker, file, bytes] of [
         [VERSION.served.swa, "swa.onnx", SWA_BYTES],
@@ -93,11 +84,7 @@ async function withServing(fn: (s: Serving) => Promise<void>) {
     await insertModel(stores.kv, MODEL);
     await putVersion(stores.kv, "m", VERSION);
     await fn({ stores, workers, publisher });
-  } finally {
-    await server.shutdown();
-    opened.kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 }
 
 const makeLive = (stores: TenantStores, version: number) =>

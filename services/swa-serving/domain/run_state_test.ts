@@ -4,7 +4,6 @@
  * pointer names are never read.
  */
 import assert from "node:assert/strict";
-import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/store";
 import {
   type AverageOptions,
   type Checkpoint,
@@ -17,21 +16,11 @@ import {
 import { saveAverage } from "../control/state_store.ts";
 import { fixtureCheckpoints, manifest, readFixture } from "../control/testing/fixtures.ts";
 import { listRuns, loadRunState, type RunState, saveRunState } from "./run_state.ts";
+import { withStores } from "../testing/temp_stores.ts";
 
 const MLP = manifest.models.mlp;
 const FILES = MLP.runs[0].checkpoints.map((c) => c.file);
 const CHECKPOINTS = fixtureCheckpoints(MLP, 0);
-
-async function withStores(fn: (stores: TenantStores) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "swa-run-state-" });
-  const stores = await openStores({ kv: `${dir}/kv.sqlite3`, artifacts: `${dir}/artifacts` });
-  try {
-    await fn(tenantStores(stores, "default"));
-  } finally {
-    stores.kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** The state after the first `count` fixture checkpoints of run 0, as ingestion builds it. */
 function stateOf(

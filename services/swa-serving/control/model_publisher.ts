@@ -84,11 +84,16 @@ export function repositoryPublisher(
       }
       const numbers = versions.map((v) => v.version).sort((a, b) => a - b);
       const config = servedConfig(name, numbers);
-      await writeAtomically(
-        join(dir, "config.json"),
-        new TextEncoder().encode(JSON.stringify(config, null, 2) + "\n"),
-      );
-      await workers.load(name, config);
+      const configText = JSON.stringify(config, null, 2) + "\n";
+      // After a restart the pool has loaded the repository as it was: if that is this set
+      // already, reloading it would only replace every session for nothing.
+      const onDisk = await Deno.readTextFile(join(dir, "config.json")).catch(() => "");
+      const ready = (await workers.repositoryIndex(true))
+        .filter((e) => e.name === name).map((e) => Number(e.version)).sort((a, b) => a - b);
+      if (onDisk !== configText || ready.join(",") !== key) {
+        await writeAtomically(join(dir, "config.json"), new TextEncoder().encode(configText));
+        await workers.load(name, config);
+      }
       serving.set(name, key);
       // Versions no longer served leave the repository once the new set has taken over.
       for await (const entry of Deno.readDir(dir)) {

@@ -97,9 +97,14 @@ const swaControl = createSwaControl({
   logger,
   maxSamples: Number(env("SWA_MAX_SAMPLES", "64")),
 });
-await swaControl.recover();
-if (env("EDGEML_SWA_DEMO", "on") !== "off" && await seedDemoSwaModel(tenant, swaControl)) {
-  logger.info("seeded the demo SWA model", { model: "digits" });
+try {
+  await swaControl.recover();
+  if (env("EDGEML_SWA_DEMO", "on") !== "off" && await seedDemoSwaModel(tenant, swaControl)) {
+    logger.info("seeded the demo SWA model", { model: "digits" });
+  }
+} catch (err) {
+  // Everything else still serves; the SWA routes answer from whatever state the store holds.
+  logger.error("the SWA service could not recover or seed its demo", { error: String(err) });
 }
 
 const gateway = createEmbeddedGateway({

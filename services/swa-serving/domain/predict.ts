@@ -11,7 +11,14 @@ import type {
   PredictResponse,
   RegressionPrediction,
 } from "@edgeml/shared/contracts/swa";
-import { conflict, invalid, unprocessable } from "@edgeml/shared/errors";
+import {
+  conflict,
+  type DomainError,
+  failed,
+  invalid,
+  unavailable,
+  unprocessable,
+} from "@edgeml/shared/errors";
 import type { TenantKvStore } from "@edgeml/shared/store";
 import type { OipClient } from "@edgeml/gpu-workers/client";
 import { OipError } from "@edgeml/gpu-workers/client";
@@ -81,6 +88,26 @@ function modeModels(
   }
 }
 
+/** A worker's refusal in the service's terms: overload stays retryable, the rest is ours. */
+export function fromWorker(e: OipError, version: VersionRecord): DomainError {
+  if (e.status === 404) {
+    return conflict(
+      "version_not_loaded",
+      `version ${version.version} is not loaded in the worker pool (only the live and the previous live version are); roll back to it first`,
+    );
+  }
+  if (e.status === 503 || e.status === 429) {
+    return unavailable("workers_busy", `the worker pool is busy: ${e.problem.detail}`, {
+      retryAfterSeconds: Number(e.retryAfter) || 1,
+    });
+  }
+  // Inputs were checked against the registration before the call: a refusal now is a fault
+  // between the service and its workers, not the caller's.
+  return failed("worker_error", `the worker pool answered ${e.status} ${e.problem.code}`, {
+    cause: e,
+  });
+}
+
 async function callWorker(
   workers: OipClient,
   version: VersionRecord,
@@ -111,13 +138,7 @@ async function callWorker(
   try {
     await Promise.all(calls);
   } catch (e) {
-    if (e instanceof OipError && e.status === 404) {
-      throw conflict(
-        "version_not_loaded",
-        `version ${version.version} is not loaded in the worker pool (only the live and the previous live version are); roll back to it first`,
-      );
-    }
-    throw e;
+    throw e instanceof OipError ? fromWorker(e, version) : e;
   }
   return { data: out, samples };
 }

@@ -4,7 +4,7 @@
  * any number of rows; and the refusals before any worker is called.
  */
 import assert from "node:assert/strict";
-import type { OipClient } from "@edgeml/gpu-workers/client";
+import { type OipClient, OipError } from "@edgeml/gpu-workers/client";
 import { PredictRequest, type PredictRequest as Request } from "@edgeml/shared/contracts/swa";
 import * as ort from "onnxruntime-node";
 import { buildMlpClassifier, decodeModel, encodeModel } from "@edgeml/shared/onnx";
@@ -23,7 +23,7 @@ import {
   updateModel,
   type VersionRecord,
 } from "./catalog.ts";
-import { predict, rowsTensor, runMode, WORKER_BATCH_ROWS } from "./predict.ts";
+import { fromWorker, predict, rowsTensor, runMode, WORKER_BATCH_ROWS } from "./predict.ts";
 import { withStoresAndPool } from "../testing/temp_stores.ts";
 
 const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -271,4 +271,24 @@ Deno.test("a classifier ending in Softmax is answered its own probabilities, not
       assertClose(p.probabilities, expected.subarray(r * 10, (r + 1) * 10), `row ${r}`);
     });
   });
+});
+
+Deno.test("a worker's refusal maps to the service's terms: busy stays retryable, gone is 409", () => {
+  const problem = (status: number, code: string) => ({
+    type: `https://edgeml.dev/problems/${code}`,
+    title: code,
+    status,
+    code,
+    detail: `${code} detail`,
+  });
+  const busy = fromWorker(new OipError(503, problem(503, "queue_full"), "2"), VERSION);
+  assert.deepEqual([busy.kind, busy.code, busy.retryAfterSeconds], [
+    "unavailable",
+    "workers_busy",
+    2,
+  ]);
+  const gone = fromWorker(new OipError(404, problem(404, "model_not_found")), VERSION);
+  assert.deepEqual([gone.kind, gone.code], ["conflict", "version_not_loaded"]);
+  const broken = fromWorker(new OipError(400, problem(400, "invalid_shape")), VERSION);
+  assert.deepEqual([broken.kind, broken.code], ["failed", "worker_error"]);
 });

@@ -11,7 +11,8 @@
  * EDGEML_ARTIFACTS (<data>/kv.sqlite3 and <data>/artifacts; see shared/store/README.md),
  * EDGEML_ISOLATION ("thread", the default: model instances on threads of this process; "process":
  * a worker process per device), SWA_MAX_SAMPLES (64: the largest S a finalisation may ask
- * for), EDGEML_SWA_DEMO ("on"; "off" seeds no demo SWA model), EDGEML_LOG_LEVEL.
+ * for), EDGEML_SWA_DEMO and EDGEML_SEARCH_DEMO ("on"; "off" seeds no demo SWA model / search
+ * index), EDGEML_LOG_LEVEL.
  */
 import { join, resolve } from "node:path";
 import { createLogger, type LogLevel } from "@edgeml/shared/http";
@@ -21,6 +22,7 @@ import { detectGpus } from "@edgeml/gpu-workers/devices";
 import { seedDemoRepository } from "@edgeml/gpu-workers/repository";
 import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { createEmbeddedGateway } from "@edgeml/gateway/embedded";
+import { createSearchControl, seedDemoSearchIndex } from "@edgeml/search-qa/control";
 import {
   createSwaControl,
   repositoryPublisher,
@@ -107,12 +109,23 @@ try {
   logger.error("the SWA service could not recover or seed its demo", { error: String(err) });
 }
 
+// The search control plane parses uploads and builds index snapshots in the artifact store.
+const searchControl = createSearchControl(tenant);
+try {
+  if (env("EDGEML_SEARCH_DEMO", "on") !== "off" && await seedDemoSearchIndex(tenant)) {
+    logger.info("seeded the demo search index", { index: "city" });
+  }
+} catch (err) {
+  logger.error("the demo search index could not be seeded", { error: String(err) });
+}
+
 const gateway = createEmbeddedGateway({
   pool,
   stores,
   adminToken: admin.token,
   logger,
   swaControl,
+  searchControl,
   tenant,
 });
 let server: Deno.HttpServer;

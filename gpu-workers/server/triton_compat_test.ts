@@ -357,7 +357,7 @@ Deno.test("triton: hostile limits: 3,000-deep data, huge timeouts, NaN outputs, 
     for (const entry of index) assert.ok(!String(entry.reason ?? "").includes(repo), entry.reason);
     // The pool records it so: in-process callers (no HTTP layer) see no path either.
     for (const entry of await pool.index()) {
-      assert.ok(!String(entry.reason ?? "").includes(repo), entry.reason);
+      assert.ok(!String(entry.reason ?? "").includes(repo), String(entry.reason));
     }
   });
 });

@@ -5,14 +5,22 @@
 import type { EdgeService } from "@edgeml/shared/http";
 import { swaServingService } from "@edgeml/swa-serving/edge";
 import type { SwaControl } from "@edgeml/swa-serving/control";
+import { type SearchControl, searchQaService } from "@edgeml/search-qa/edge";
 
 export interface EdgeServicesOptions {
   /** Bearer token of the services' management routes (absent → they answer 403). */
   adminToken?: string;
   /** The SWA control plane, where this process has one (the embedded default). */
   swaControl?: SwaControl;
+  /** The search control plane (ingestion), where this process has one. */
+  searchControl?: SearchControl;
 }
 
-export function edgeServices({ adminToken, swaControl }: EdgeServicesOptions): EdgeService[] {
-  return [swaServingService({ control: swaControl, adminToken }) as EdgeService];
+export function edgeServices(
+  { adminToken, swaControl, searchControl }: EdgeServicesOptions,
+): EdgeService[] {
+  return [
+    searchQaService({ control: searchControl, adminToken }) as EdgeService,
+    swaServingService({ control: swaControl, adminToken }) as EdgeService,
+  ];
 }

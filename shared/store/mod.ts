@@ -23,3 +23,4 @@ export * from "./local_artifact_store.ts";
 export * from "./s3_artifact_store.ts";
 export * from "./tenant_artifacts.ts";
 export * from "./stores.ts";
+export * from "./keyed_queue.ts";

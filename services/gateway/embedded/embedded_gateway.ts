@@ -9,6 +9,7 @@ import type { Logger } from "@edgeml/shared/http";
 import { type Stores, type TenantStores, tenantStores } from "@edgeml/shared/store";
 import type { PoolServer } from "@edgeml/gpu-workers";
 import type { SwaControl } from "@edgeml/swa-serving/control";
+import type { SearchControl } from "@edgeml/search-qa/edge";
 import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { createGatewayApp } from "../app.ts";
 import { edgeServices } from "../edge_services.ts";
@@ -21,6 +22,8 @@ export interface EmbeddedGatewayOptions {
   logger: Logger;
   /** The SWA service's control plane (finalise, rollback); without it those routes answer 503. */
   swaControl?: SwaControl;
+  /** The search service's ingestion; without it those routes answer 503. */
+  searchControl?: SearchControl;
   /**
    * The default tenant's store views, when the process already has them (the control plane's):
    * sharing them shares their caches, so a version made live serves from the next request.
@@ -29,11 +32,11 @@ export interface EmbeddedGatewayOptions {
 }
 
 export function createEmbeddedGateway(
-  { pool, stores, adminToken, logger, swaControl, tenant }: EmbeddedGatewayOptions,
+  { pool, stores, adminToken, logger, swaControl, searchControl, tenant }: EmbeddedGatewayOptions,
 ): OpenAPIHono<Env> {
   return createGatewayApp({
     upstream: inProcessUpstream(pool.app),
-    services: edgeServices({ adminToken, swaControl }),
+    services: edgeServices({ adminToken, swaControl, searchControl }),
     deps: {
       // An edge handler's inference is a function call into the pool itself.
       workers: createInProcessClient(pool.pool),

@@ -5,7 +5,7 @@
  */
 import { createSwaClient } from "@edgeml/swa-serving/client";
 import { digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
-import { type EmbeddedProcess, startEmbedded } from "../testing/embedded_process.ts";
+import { type EmbeddedProcess, startEmbedded } from "@edgeml/gateway/testing";
 
 export interface BenchModel {
   /** The SWA model's name and the S its version was finalised with. */

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { digitsLabels, digitsRows, manifest, TESTDATA } from "../control/testing/fixtures.ts";
-import { startEmbedded } from "../testing/embedded_process.ts";
+import { startEmbedded } from "@edgeml/gateway/testing";
 import { runCli } from "./swa_cli.ts";
 
 function capture() {

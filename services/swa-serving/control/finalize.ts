@@ -36,7 +36,7 @@ import {
   type VersionRecord,
 } from "../domain/catalog.ts";
 import { checkSignature } from "../domain/graph_signature.ts";
-import { createKeyedQueue } from "../domain/keyed_queue.ts";
+import { createKeyedQueue } from "@edgeml/shared/store";
 import { listRuns, loadRunState, type RunState } from "../domain/run_state.ts";
 import type { ModelPublisher } from "./model_publisher.ts";
 import { servingGraph } from "./serving_graph.ts";

@@ -6,7 +6,7 @@
  */
 import type { TenantStores } from "@edgeml/shared/store";
 import { getModel, listVersions, type VersionRecord } from "../domain/catalog.ts";
-import { createKeyedQueue } from "../domain/keyed_queue.ts";
+import { createKeyedQueue } from "@edgeml/shared/store";
 import type { ModelPublisher } from "./model_publisher.ts";
 
 /** Artifact paths of a version's built models. */

@@ -10,7 +10,7 @@
 import { conflict, notFound } from "@edgeml/shared/errors";
 import type { SwaJob, SwaModel, SwaVersion } from "@edgeml/shared/contracts/swa";
 import type { KvKey, TenantKvStore } from "@edgeml/shared/store";
-import { createKeyedQueue } from "./keyed_queue.ts";
+import { createKeyedQueue } from "@edgeml/shared/store";
 
 /** A model as stored: the contract's shape without its runs, plus version bookkeeping. */
 export interface ModelRecord extends Omit<SwaModel, "runs"> {

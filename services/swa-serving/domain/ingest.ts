@@ -22,7 +22,7 @@ import {
 import type { z } from "zod";
 import { insertModel, type ModelRecord } from "./catalog.ts";
 import { checkSignature } from "./graph_signature.ts";
-import { createKeyedQueue } from "./keyed_queue.ts";
+import { createKeyedQueue } from "@edgeml/shared/store";
 import { listRuns, loadRunState, type RunSummary, saveRunState } from "./run_state.ts";
 
 export type CreateModel = z.output<typeof CreateSwaModelRequest>;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { decodeModel, encodeModel } from "@edgeml/shared/onnx";
 import { createSwaClient, SwaApiError, SwaJobError } from "@edgeml/swa-serving/client";
 import { digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
-import { startEmbedded } from "../testing/embedded_process.ts";
+import { startEmbedded } from "@edgeml/gateway/testing";
 import { DIGITS_MODEL } from "../testing/digits_model.ts";
 
 const mlp = manifest.models.mlp;

@@ -18,7 +18,7 @@ import {
   fixtureCheckpoints,
   manifest,
 } from "../control/testing/fixtures.ts";
-import { startEmbedded } from "../testing/embedded_process.ts";
+import { startEmbedded } from "@edgeml/gateway/testing";
 
 const mlp = manifest.models.mlp;
 const testRows = digitsRows(manifest.data.test_indices);

@@ -12,7 +12,7 @@ import { predictProbabilities } from "../control/bench/predict.ts";
 import { digitsLabels, digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
 import { updateBn } from "../control/update_bn.ts";
 import { DIGITS_MODEL } from "../testing/digits_model.ts";
-import { startEmbedded } from "../testing/embedded_process.ts";
+import { startEmbedded } from "@edgeml/gateway/testing";
 
 const mlp = manifest.models.mlp;
 const ROWS = 40;

@@ -14,7 +14,7 @@ import { averageToModel, createAverage, readCheckpoint, updateAverage } from "@e
 import { createSwaClient } from "@edgeml/swa-serving/client";
 import { digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
 import { DIGITS_MODEL } from "../testing/digits_model.ts";
-import { startEmbedded } from "../testing/embedded_process.ts";
+import { startEmbedded } from "@edgeml/gateway/testing";
 
 const FEATURES = 4;
 

@@ -13,7 +13,7 @@ import { predictProbabilities } from "../control/bench/predict.ts";
 import { digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
 import { updateBn } from "../control/update_bn.ts";
 import { DIGITS_MODEL } from "../testing/digits_model.ts";
-import { startEmbedded } from "../testing/embedded_process.ts";
+import { startEmbedded } from "@edgeml/gateway/testing";
 
 const files = manifest.models.mlp.runs[0].checkpoints.map((c) => readFixture(c.file));
 const calibration = digitsRows(manifest.data.calibration_indices);

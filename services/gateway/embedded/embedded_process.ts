@@ -1,6 +1,6 @@
 /**
- * The embedded default (`main.ts`) as a child process on free loopback ports, for the SWA
- * service's integration tests: real pool, real gateway, real stores under a data folder that
+ * The embedded default (`main.ts`) as a child process on free loopback ports, for the services'
+ * integration tests (`@edgeml/gateway/testing`): real pool, real gateway, real stores under a data folder that
  * may outlive the process (to test restarts).
  */
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,7 @@ export async function startEmbedded(
       EDGEML_LOG_LEVEL: "error",
       EDGEML_ADMIN_TOKEN: adminToken,
       EDGEML_SWA_DEMO: demo ? "on" : "off",
+      EDGEML_SEARCH_DEMO: demo ? "on" : "off",
       ...env,
     },
     stdin: "null",

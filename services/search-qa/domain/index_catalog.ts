@@ -1,0 +1,120 @@
+/**
+ * The search service's records: one KV record per index (its schema and the snapshot version
+ * edges serve) and plain artifacts for what was ingested and built.
+ *
+ *   KV  ["search-qa", "indexes", <index>]                       IndexRecord
+ *   search-qa/<index>/faqs/<faqId>.json                         the FAQ file's entries
+ *   search-qa/<index>/documents/<documentId>.json               a document's passages
+ *   search-qa/<index>/snapshots/<version>.bin                   an index version (loadSnapshot)
+ *   search-qa/<index>/snapshots/<version>.questions.json        its FAQ questions (suggestions)
+ */
+import type { AttributeType, SearchIndexInfo } from "@edgeml/shared/contracts/search";
+import { conflict, notFound, unprocessable } from "@edgeml/shared/errors";
+import { parseSynonyms } from "./synonyms.ts";
+import { createKeyedQueue, type KvKey, type TenantKvStore } from "@edgeml/shared/store";
+
+export interface IndexRecord extends SearchIndexInfo {
+  synonyms?: string;
+}
+
+/** Attributes every index has, as Kendra predefines them. */
+export const RESERVED_ATTRIBUTES: Record<string, AttributeType> = {
+  _source_uri: "STRING",
+  _category: "STRING",
+  _document_title: "STRING",
+  city: "STRING",
+};
+
+const key = (name: string): KvKey => ["search-qa", "indexes", name];
+export const faqPath = (index: string, faqId: string) => `search-qa/${index}/faqs/${faqId}.json`;
+export const documentPath = (index: string, id: string) =>
+  `search-qa/${index}/documents/${id}.json`;
+export const questionsPath = (index: string, version: number) =>
+  `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.questions.json`;
+export const snapshotPath = (index: string, version: number) =>
+  `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.bin`;
+
+export async function insertIndex(kv: TenantKvStore, record: IndexRecord): Promise<void> {
+  const k = key(record.name);
+  const result = await kv.atomic([{ key: k, versionstamp: null }], [{
+    type: "set",
+    key: k,
+    value: record,
+  }]);
+  if (!result.ok) throw conflict("index_exists", `an index named '${record.name}' exists`);
+}
+
+export async function getIndex(kv: TenantKvStore, name: string): Promise<IndexRecord> {
+  const { value } = await kv.get<IndexRecord>(key(name));
+  if (!value) throw notFound("index_not_found", `no search index named '${name}'`);
+  return value;
+}
+
+export async function listIndexes(kv: TenantKvStore): Promise<IndexRecord[]> {
+  const out: IndexRecord[] = [];
+  for await (const e of kv.list<IndexRecord>(["search-qa", "indexes"])) out.push(e.value);
+  return out;
+}
+
+const writers = createKeyedQueue();
+
+/** Changes an index record; writers in this process take turns, other processes are CAS-checked. */
+export function updateIndex(
+  kv: TenantKvStore,
+  name: string,
+  change: (record: IndexRecord) => IndexRecord,
+): Promise<IndexRecord> {
+  return writers.run(`${kv.tenant}/${name}`, async () => {
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const entry = await kv.get<IndexRecord>(key(name));
+      if (!entry.value) throw notFound("index_not_found", `no search index named '${name}'`);
+      const next = change(entry.value);
+      const result = await kv.atomic(
+        [{ key: key(name), versionstamp: entry.versionstamp }],
+        [{ type: "set", key: key(name), value: next }],
+      );
+      if (result.ok) return next;
+    }
+    throw conflict("index_busy", `index '${name}' kept changing; retry`);
+  });
+}
+
+export function indexInfo(record: IndexRecord): SearchIndexInfo {
+  const { synonyms: _s, ...info } = record;
+  return info;
+}
+
+/** Registers an index; its attribute schema may not redefine the predefined attributes. */
+export async function createIndexRecord(
+  kv: TenantKvStore,
+  request: {
+    name: string;
+    description?: string;
+    attributeSchema: Record<string, AttributeType>;
+    synonyms?: string;
+  },
+): Promise<IndexRecord> {
+  for (const [key, type] of Object.entries(request.attributeSchema)) {
+    const reserved = RESERVED_ATTRIBUTES[key];
+    if (reserved && reserved !== type) {
+      throw unprocessable(
+        "reserved_attribute",
+        `attribute '${key}' is predefined as ${reserved}; it cannot be ${type}`,
+      );
+    }
+  }
+  if (request.synonyms) parseSynonyms(request.synonyms); // a bad line is a 400 now, not at build
+  const record: IndexRecord = {
+    name: request.name,
+    ...(request.description ? { description: request.description } : {}),
+    attributeSchema: { ...RESERVED_ATTRIBUTES, ...request.attributeSchema },
+    ...(request.synonyms ? { synonyms: request.synonyms } : {}),
+    createdAt: new Date().toISOString(),
+    version: 0,
+    faqs: 0,
+    documents: 0,
+    items: 0,
+  };
+  await insertIndex(kv, record);
+  return record;
+}

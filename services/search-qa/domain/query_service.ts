@@ -1,0 +1,271 @@
+/**
+ * Queries against an index's current snapshot, held in memory: the edge loads the version the
+ * index record names (read-only, from the artifact store) and swaps to a newer one only once it
+ * is loaded, so no query is dropped. Candidates are ranked by BM25F times the feedback prior,
+ * then shaped into Kendra's result items; the caller's city becomes the default `city` filter
+ * when the request names none.
+ */
+import type {
+  AttributeFilter,
+  ChatAnswerResponse,
+  QueryRequest,
+  QueryResponse,
+  QueryResultItem,
+} from "@edgeml/shared/contracts/search";
+import { failed } from "@edgeml/shared/errors";
+import type { TenantStores } from "@edgeml/shared/store";
+import type { z } from "zod";
+import { validateFilter } from "./attribute_filter.ts";
+import type { FeedbackPriors } from "./feedback.ts";
+import { logQuery, NO_PRIOR } from "./feedback.ts";
+import { getIndex, type IndexRecord, RESERVED_ATTRIBUTES, snapshotPath } from "./index_catalog.ts";
+import { answerItem, type Confidence, resultItem, type StoredItem } from "./result_items.ts";
+import { type Analyzer, createAnalyzer } from "./analyzer.ts";
+import { loadSnapshot, type SearchHit, type SearchIndex } from "./search_index.ts";
+
+export interface QueryServiceOptions {
+  stores: TenantStores;
+  priors: FeedbackPriors;
+  /** Deepest attribute filter accepted (Kendra: 2; here 5 by default). */
+  maxFilterDepth?: number;
+  /** How long an index record is trusted before its version is checked again. */
+  recordTtlMs?: number;
+}
+
+/** Candidates re-ranked with the feedback prior before a page is cut (when there is feedback). */
+const CANDIDATES = 30;
+/** Kendra's chatbot-friendly answer: two SMS. */
+export const CHAT_CHARS = 320;
+
+const mentionsCity = (f: AttributeFilter | undefined): boolean =>
+  !!f && (
+    [f.equalsTo, f.containsAny, f.containsAll].some((a) => a?.key === "city") ||
+    [...(f.andAllFilters ?? []), ...(f.orAllFilters ?? [])].some(mentionsCity) ||
+    mentionsCity(f.notFilter)
+  );
+
+/** Confidence from how much of the query a hit covers and how far it leads (not yet fitted on held data). */
+function confidenceOf(coverage: number, lead: number): Confidence {
+  const c = 0.7 * coverage + 0.3 * Math.min(1, lead);
+  return c >= 0.8 ? "VERY_HIGH" : c >= 0.6 ? "HIGH" : c >= 0.4 ? "MEDIUM" : "LOW";
+}
+
+const RANK: Record<Confidence, number> = { VERY_HIGH: 3, HIGH: 2, MEDIUM: 1, LOW: 0 };
+
+/** Share of the query's term groups found in the hit's highlighted words. */
+function coverageOf(
+  hit: SearchHit,
+  item: StoredItem,
+  groups: { terms: string[] }[],
+  analyzer: Analyzer,
+): number {
+  if (groups.length === 0) return 0;
+  const found = new Set<string>();
+  for (const [field, spans] of Object.entries(hit.highlights)) {
+    const text = item.fields[field as keyof StoredItem["fields"]] ?? "";
+    for (const span of spans ?? []) {
+      for (const t of analyzer.analyze(text.slice(span.start, span.end))) found.add(t.term);
+    }
+  }
+  return groups.filter((g) => g.terms.some((t) => found.has(t))).length / groups.length;
+}
+
+export function createQueryService(
+  { stores, priors, maxFilterDepth = 5, recordTtlMs = 1000 }: QueryServiceOptions,
+) {
+  const loaded = new Map<string, { version: number; index: SearchIndex; analyzer: Analyzer }>();
+  const records = new Map<string, { record: IndexRecord; at: number }>();
+
+  async function record(name: string): Promise<IndexRecord> {
+    const hit = records.get(name);
+    if (hit && performance.now() - hit.at < recordTtlMs) return hit.record;
+    const fresh = await getIndex(stores.kv, name);
+    records.set(name, { record: fresh, at: performance.now() });
+    return fresh;
+  }
+
+  async function current(
+    name: string,
+  ): Promise<{ record: IndexRecord; index?: SearchIndex; analyzer?: Analyzer }> {
+    const r = await record(name);
+    const have = loaded.get(name);
+    if (have?.version === r.version) return { record: r, ...have };
+    if (r.version === 0) return { record: r };
+    const bytes = await stores.artifacts.get(snapshotPath(name, r.version));
+    if (!bytes) throw failed("snapshot_missing", `index '${name}' version ${r.version} is missing`);
+    // Queries keep using the version they found until this one is ready.
+    const next = {
+      version: r.version,
+      index: loadSnapshot(bytes),
+      analyzer: createAnalyzer({ synonyms: r.synonyms }),
+    };
+    loaded.set(name, next);
+    return { record: r, ...next };
+  }
+
+  /** Forgets the cached record, so the next query reads the newest version (after a write here). */
+  function invalidate(name: string) {
+    records.delete(name);
+  }
+
+  async function query(
+    name: string,
+    request: z.output<typeof QueryRequest>,
+  ): Promise<QueryResponse> {
+    const { record: r, index, analyzer } = await current(name);
+    const schema = { ...RESERVED_ATTRIBUTES, ...r.attributeSchema };
+    let filter = request.attributeFilter;
+    if (filter) validateFilter(filter, schema, { maxDepth: maxFilterDepth });
+    const city = request.userContext?.location?.city;
+    if (city && !mentionsCity(filter)) {
+      const byCity = { equalsTo: { key: "city", value: { stringValue: city } } };
+      filter = filter ? { andAllFilters: [filter, byCity] } : byCity;
+    }
+    const queryId = crypto.randomUUID();
+    const empty: QueryResponse = {
+      queryId,
+      resultItems: [],
+      facetResults: [],
+      totalNumberOfResults: 0,
+      spellCorrectedQueries: [],
+    };
+    if (!index || !analyzer) return empty;
+    const kinds = request.queryResultTypeFilter === "QUESTION_ANSWER"
+      ? ["FAQ" as const]
+      : request.queryResultTypeFilter
+      ? ["PASSAGE" as const]
+      : undefined;
+    const prior = await priors.priors(name, request.queryText);
+    const withFeedback = prior !== NO_PRIOR;
+    const wanted = request.pageNumber * request.pageSize;
+    const result = index.search({
+      text: request.queryText,
+      filter,
+      facets: request.facets?.map((f) => f.documentAttributeKey),
+      // Without feedback the index's order is final: only the page is detailed.
+      limit: withFeedback ? Math.max(CANDIDATES, wanted) : request.pageSize,
+      offset: withFeedback ? 0 : wanted - request.pageSize,
+      kinds,
+    });
+    const offset = withFeedback ? 0 : wanted - request.pageSize;
+    const ranked = result.hits
+      .map((hit) => ({ hit, score: hit.score * prior(hit.id) }))
+      .sort((a, b) => b.score - a.score);
+    const groups = analyzer.expandQuery(request.queryText);
+    const top = ranked[0]?.score ?? 0;
+    const second = ranked[1]?.score ?? 0;
+    const confidence = (i: number): Confidence => {
+      const { hit } = ranked[i];
+      const coverage = coverageOf(hit, index.item(hit.id) as StoredItem, groups, analyzer);
+      const lead = i + offset === 0 && top > 0 ? ((top - second) / top) * 2 : 0;
+      return confidenceOf(coverage, lead);
+    };
+    const start = withFeedback ? (request.pageNumber - 1) * request.pageSize : 0;
+    const page = ranked.slice(start, start + request.pageSize);
+    const items: QueryResultItem[] = page.map(({ hit }, i) =>
+      resultItem(
+        index.item(hit.id) as StoredItem,
+        hit.highlights,
+        confidence(start + i),
+        `${queryId}.${hit.id}`,
+      )
+    );
+    // The best passage on the first page also answers with its best sentence.
+    const bestPassage =
+      start + offset === 0 && request.queryResultTypeFilter !== "QUESTION_ANSWER" &&
+        request.queryResultTypeFilter !== "DOCUMENT"
+        ? ranked.findIndex((r) => r.hit.kind === "PASSAGE")
+        : -1;
+    if (bestPassage >= 0 && RANK[confidence(bestPassage)] >= RANK.MEDIUM) {
+      const { hit } = ranked[bestPassage];
+      const answer = answerItem(
+        index.item(hit.id) as StoredItem,
+        hit.highlights,
+        confidence(bestPassage),
+        `${queryId}.answer:${hit.id}`,
+      );
+      if (answer) items.unshift(answer);
+    }
+    await logQuery(stores.kv, name, queryId, {
+      queryText: request.queryText,
+      resultIds: items.map((i) => i.id),
+      at: new Date().toISOString(),
+    });
+    return {
+      queryId,
+      resultItems: items,
+      facetResults: result.facets.map((f) => ({
+        documentAttributeKey: f.key,
+        documentAttributeValueCountPairs: f.values.map((v) => ({
+          documentAttributeValue: typeof v.value === "number"
+            ? { longValue: v.value }
+            : { stringValue: v.value },
+          count: v.count,
+        })),
+      })),
+      totalNumberOfResults: result.total,
+      spellCorrectedQueries: Object.keys(result.suggestions).length > 0
+        ? [{
+          suggestedQueryText: request.queryText.replace(
+            /[\p{L}\p{N}]+/gu,
+            (w) => result.suggestions[w.toLowerCase()] ?? w,
+          ),
+          corrections: Object.entries(result.suggestions).map(([term, correctedTerm]) => ({
+            term,
+            correctedTerm,
+          })),
+        }]
+        : [],
+    };
+  }
+
+  async function chat(
+    name: string,
+    { utterance, city, callerLocation }: {
+      utterance: string;
+      city?: string;
+      callerLocation?: { city: string };
+    },
+  ): Promise<ChatAnswerResponse> {
+    const where = city ?? callerLocation?.city;
+    const answer = await query(name, {
+      queryText: utterance,
+      pageSize: 3,
+      pageNumber: 1,
+      userContext: where ? { location: { city: where } } : undefined,
+    });
+    const best = answer.resultItems[0];
+    if (!best || RANK[best.scoreAttributes.scoreConfidence] < RANK.MEDIUM) {
+      return {
+        answered: false,
+        text: "I don't have a confident answer to that; let me connect you with a person.",
+        queryId: answer.queryId,
+      };
+    }
+    const full = best.type === "QUESTION_ANSWER"
+      ? best.answerText!.text
+      : best.documentExcerpt?.text ?? "";
+    return {
+      answered: true,
+      text: shorten(full, CHAT_CHARS - (best.documentURI ? 0 : 0)),
+      uri: best.documentURI,
+      scoreConfidence: best.scoreAttributes.scoreConfidence,
+      queryId: answer.queryId,
+    };
+  }
+
+  return { query, chat, current, invalidate };
+}
+
+/** At most `max` characters, cut after a sentence or at a word break, with an ellipsis. */
+export function shorten(text: string, max: number): string {
+  const clean = text.replace(/\s+/g, " ").trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max - 1);
+  const sentence = Math.max(cut.lastIndexOf(". "), cut.lastIndexOf("? "), cut.lastIndexOf("! "));
+  if (sentence > max / 2) return cut.slice(0, sentence + 1);
+  const space = cut.lastIndexOf(" ");
+  return (space > 0 ? cut.slice(0, space) : cut) + "…";
+}
+
+export type QueryService = ReturnType<typeof createQueryService>;

@@ -1,0 +1,230 @@
+/**
+ * The search Q&A index: BM25F over title, headings, body, FAQ question and FAQ answer (formulas
+ * in `bm25f.ts`), Kendra attribute filters, facets, highlights and spelling suggestions, all in
+ * memory with no I/O, so it bundles for the edge. Built by the control plane (`buildIndex`),
+ * shipped as a snapshot (`toSnapshot`; format in `index_snapshot.ts` and `snapshot_codec.ts`: a
+ * small JSON header and typed-array sections) and loaded read-only by edge apps
+ * (`loadSnapshot`), which score exactly as the builder did.
+ *
+ * A query is scored term at a time over contiguous postings into a reused accumulator; only
+ * scored candidates are filtered (string equality and `containsAny` through cached masks), and
+ * the page is chosen by a bounded heap. Highlights and `fieldScores` are computed for the
+ * returned page only.
+ *
+ * @example
+ * ```ts
+ * const index = buildIndex(items, { synonyms: "covid, coronavirus" });
+ * index.search({ text: "library hours", filter: { equalsTo: { key: "city",
+ *   value: { stringValue: "Springfield" } } }, facets: ["_category"] });
+ * const copy = loadSnapshot(index.toSnapshot());
+ * ```
+ */
+import { unprocessable } from "@edgeml/shared/errors";
+import { createAnalyzer } from "./analyzer.ts";
+import { type AttributeColumn, buildColumn, createFacetCounter } from "./attribute_columns.ts";
+import type { FacetValue } from "./attribute_columns.ts";
+import {
+  type AttributeFilter,
+  type AttributeSchema,
+  type AttributeValue,
+  validateFilter,
+} from "./attribute_filter.ts";
+import { normalizeAttributes } from "./attribute_schema.ts";
+import { type Field, idf } from "./bm25f.ts";
+import { compileDocFilter, type DocPredicate } from "./doc_filter.ts";
+import { createHitDetails, type Highlight } from "./hit_details.ts";
+import {
+  buildIndexData,
+  type IndexData,
+  type IndexedItem,
+  type IndexOptions,
+  type ItemKind,
+} from "./index_data.ts";
+import { decodeIndexData, encodeIndexData } from "./index_snapshot.ts";
+import { createSuggester } from "./suggest.ts";
+import { createTopK } from "./top_k.ts";
+
+export type { IndexedItem, IndexOptions, ItemKind };
+
+export interface SearchRequest {
+  text: string;
+  filter?: AttributeFilter;
+  /** Attribute keys to count values of over all matching items. */
+  facets?: string[];
+  limit?: number;
+  offset?: number;
+  kinds?: ItemKind[];
+}
+
+export interface SearchHit {
+  id: string;
+  kind: ItemKind;
+  score: number;
+  fieldScores: Partial<Record<Field, number>>;
+  highlights: Partial<Record<Field, Highlight[]>>;
+}
+
+export interface FacetResult {
+  key: string;
+  values: FacetValue[];
+}
+
+export interface SearchResult {
+  /** Items that match the query text, the filter and the kinds. */
+  total: number;
+  hits: SearchHit[];
+  facets: FacetResult[];
+  /** Query words (lowercased) none of whose terms are in the index. */
+  unknownTerms: string[];
+  /** For each unknown word, the nearest indexed word (edit distance ≤ 2, highest df). */
+  suggestions: Record<string, string>;
+}
+
+export interface SearchIndex {
+  readonly size: number;
+  readonly schema: AttributeSchema;
+  search(request: SearchRequest): SearchResult;
+  item(id: string): IndexedItem | undefined;
+  toSnapshot(): Uint8Array;
+}
+
+export function buildIndex(items: IndexedItem[], options?: IndexOptions): SearchIndex {
+  return openIndex(buildIndexData(items, options));
+}
+
+export function loadSnapshot(bytes: Uint8Array): SearchIndex {
+  return openIndex(decodeIndexData(bytes));
+}
+
+const KIND_CODE: Record<ItemKind, number> = { FAQ: 1, PASSAGE: 2 };
+
+function openIndex(data: IndexData): SearchIndex {
+  const { items, schema, k1, termStart, postDocs, postWeight } = data;
+  const n = items.length;
+  const analyzer = createAnalyzer(data.analyzer);
+  const termIds = new Map(data.terms.map((t, i) => [t, i]));
+  const ids = new Map(items.map((item, d) => [item.id, d]));
+  const kinds = Uint8Array.from(items, (item) => KIND_CODE[item.kind]);
+  const attributes: Record<string, AttributeValue>[] = items.map((item) =>
+    normalizeAttributes(item.attributes, schema)
+  );
+  const columns = new Map<string, AttributeColumn>();
+  const column = (key: string) => {
+    let c = columns.get(key);
+    if (c === undefined) columns.set(key, c = buildColumn(attributes, key));
+    return c;
+  };
+  const filterContext = { schema, attributes, column, masks: new Map<string, Uint8Array>() };
+  const df = (t: number) => termStart[t + 1] - termStart[t];
+  const surfaceDf = new Map(data.surfaceWords.map((w, i) => [w, df(data.surfaceTerms[i])]));
+  let suggest: ((word: string) => string | undefined) | undefined;
+
+  // per-query scratch, reused: search runs synchronously, one query at a time
+  const scores = new Float64Array(n);
+  const touched = new Int32Array(n);
+  const groupTf = new Float64Array(n);
+  const groupTouched = new Int32Array(n);
+
+  function search(request: SearchRequest): SearchResult {
+    const { text, filter, facets = [], limit = 10, offset = 0, kinds: wantedKinds } = request;
+    if (filter) validateFilter(filter, schema, data.filterLimits);
+    for (const key of facets) {
+      if (schema[key] === undefined) {
+        throw unprocessable("unknown_attribute", `unknown attribute "${key}"`, {
+          extra: { attribute: key },
+        });
+      }
+    }
+
+    const unknownTerms: string[] = [];
+    const suggestions: Record<string, string> = {};
+    const groups: { terms: string[]; ids: number[]; idf: number }[] = [];
+    const seenGroups = new Set<string>();
+    for (const group of analyzer.expandQuery(text)) {
+      const known = group.terms.filter((t) => termIds.has(t));
+      if (known.length === 0) {
+        unknownTerms.push(group.text);
+        suggest ??= createSuggester(data.surfaceWords, (w) => surfaceDf.get(w) ?? 0);
+        const suggestion = suggest(group.text);
+        if (suggestion !== undefined) suggestions[group.text] = suggestion;
+        continue;
+      }
+      const key = [...known].sort().join(" ");
+      if (seenGroups.has(key)) continue;
+      seenGroups.add(key);
+      const termNumbers = known.map((t) => termIds.get(t)!);
+      // a synonym group is one term: its df is its terms' largest (Lucene's SynonymQuery)
+      const groupIdf = idf(n, Math.max(...termNumbers.map(df)));
+      groups.push({ terms: group.terms, ids: termNumbers, idf: groupIdf });
+    }
+
+    // score(q, d) = Σ_g idf_g · t̃f_{g,d} / (k1 + t̃f_{g,d}), term at a time
+    let nTouched = 0;
+    for (const { ids: termNumbers, idf: w } of groups) {
+      if (termNumbers.length === 1) {
+        const t = termNumbers[0];
+        for (let p = termStart[t], end = termStart[t + 1]; p < end; p++) {
+          const d = postDocs[p], tf = postWeight[p];
+          if (scores[d] === 0) touched[nTouched++] = d;
+          scores[d] += w * tf / (k1 + tf);
+        }
+        continue;
+      }
+      let nGroup = 0;
+      for (const t of termNumbers) {
+        for (let p = termStart[t], end = termStart[t + 1]; p < end; p++) {
+          const d = postDocs[p];
+          if (groupTf[d] === 0) groupTouched[nGroup++] = d;
+          groupTf[d] += postWeight[p];
+        }
+      }
+      for (let i = 0; i < nGroup; i++) {
+        const d = groupTouched[i], tf = groupTf[d];
+        if (scores[d] === 0) touched[nTouched++] = d;
+        scores[d] += w * tf / (k1 + tf);
+        groupTf[d] = 0;
+      }
+    }
+
+    const kindMask = wantedKinds ? wantedKinds.reduce((m, k) => m | KIND_CODE[k], 0) : 3;
+    const accepts: DocPredicate | undefined = filter
+      ? compileDocFilter(filter, filterContext)
+      : undefined;
+    const counters = facets.map((key) => createFacetCounter(column(key), schema[key]));
+    const top = createTopK(Math.max(0, offset) + Math.max(0, limit));
+    let total = 0;
+    for (let i = 0; i < nTouched; i++) {
+      const d = touched[i];
+      const score = scores[d];
+      scores[d] = 0;
+      if ((kinds[d] & kindMask) === 0 || (accepts !== undefined && !accepts(d))) continue;
+      total++;
+      top.push(d, score);
+      for (const counter of counters) counter.add(d);
+    }
+
+    const details = createHitDetails(analyzer, data, groups);
+    const hits = top.sorted().slice(Math.max(0, offset)).map(({ doc, score }) => {
+      const item = items[doc];
+      return { id: item.id, kind: item.kind, score, ...details(item) };
+    });
+    return {
+      total,
+      hits,
+      facets: facets.map((key, i) => ({ key, values: counters[i].result() })),
+      unknownTerms,
+      suggestions,
+    };
+  }
+
+  return {
+    size: n,
+    schema,
+    search,
+    item: (id) => {
+      const d = ids.get(id);
+      return d === undefined ? undefined : items[d];
+    },
+    toSnapshot: () => encodeIndexData(data),
+  };
+}

@@ -6,7 +6,7 @@
  */
 import { invalid, notFound, unprocessable } from "@edgeml/shared/errors";
 import type { TenantStores } from "@edgeml/shared/store";
-import { documentPath, faqPath, getIndex } from "../domain/index_catalog.ts";
+import { documentPath, faqPath, getIndex, type IndexRecord } from "../domain/index_catalog.ts";
 import { normalizeAttributes } from "../domain/mod.ts";
 import { type FaqEntry, type FaqFileFormat, parseFaq } from "./ingest/faq_formats.ts";
 import { extractHtml } from "./ingest/html_text.ts";
@@ -33,7 +33,7 @@ const encoder = new TextEncoder();
 const json = (value: unknown) => encoder.encode(JSON.stringify(value));
 
 /** Custom attributes checked against the index's schema: unknown keys and wrong types are 422. */
-function checkedAttributes(
+export function checkedAttributes(
   schema: Record<string, string>,
   attributes: Record<string, unknown>,
   where: string,
@@ -102,15 +102,17 @@ async function extract(
   return { title: "", blocks: plainTextBlocks(text) };
 }
 
-export async function putDocument(
-  stores: TenantStores,
-  index: string,
+/**
+ * A document parsed and checked against the index's schema, ready to store; nothing is written.
+ * Its title is `_document_title`, else the one the file gives, else `documentId`.
+ */
+export async function prepareDocument(
+  record: IndexRecord,
   documentId: string,
   bytes: Uint8Array,
   contentType: "HTML" | "PDF" | "PLAIN_TEXT" | "CSV",
   attributes: Record<string, unknown>,
-) {
-  const record = await getIndex(stores.kv, index);
+): Promise<StoredDocument> {
   const extracted = await extract(bytes, contentType);
   const title = typeof attributes._document_title === "string"
     ? attributes._document_title
@@ -120,14 +122,41 @@ export async function putDocument(
   if (passages.length === 0) {
     throw unprocessable("document_empty", `document '${documentId}' has no text to index`);
   }
-  const stored: StoredDocument = {
+  return {
     title,
     contentType,
     attributes: checkedAttributes(record.attributeSchema, rest, `document '${documentId}'`),
     passages,
     updatedAt: new Date().toISOString(),
   };
+}
+
+/** Stores a prepared document (replacing one of that id) without rebuilding the index. */
+export async function writeDocument(
+  stores: TenantStores,
+  index: string,
+  documentId: string,
+  stored: StoredDocument,
+): Promise<void> {
   await stores.artifacts.put(documentPath(index, documentId), json(stored));
+}
+
+export async function putDocument(
+  stores: TenantStores,
+  index: string,
+  documentId: string,
+  bytes: Uint8Array,
+  contentType: "HTML" | "PDF" | "PLAIN_TEXT" | "CSV",
+  attributes: Record<string, unknown>,
+) {
+  const record = await getIndex(stores.kv, index);
+  const stored = await prepareDocument(record, documentId, bytes, contentType, attributes);
+  await writeDocument(stores, index, documentId, stored);
   const rebuilt = await rebuildIndex(stores, index);
-  return { documentId, title, passages: passages.length, version: rebuilt.version };
+  return {
+    documentId,
+    title: stored.title,
+    passages: stored.passages.length,
+    version: rebuilt.version,
+  };
 }

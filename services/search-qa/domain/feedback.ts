@@ -147,8 +147,10 @@ export function createFeedbackPriors(kv: TenantKvStore) {
         queries: string[];
         lastVotedAt: string;
       }>();
-      for (const v of (await load(index)).values()) {
-        if (v.notRelevant === 0) continue;
+      const votes = [...(await load(index)).values()];
+      const flaggedIds = new Set(votes.filter((v) => v.notRelevant > 0).map((v) => v.resultId));
+      for (const v of votes) {
+        if (!flaggedIds.has(v.resultId)) continue;
         const f = byResult.get(v.resultId) ?? {
           resultId: v.resultId,
           documentId: v.documentId,
@@ -160,7 +162,8 @@ export function createFeedbackPriors(kv: TenantKvStore) {
         };
         f.notRelevantVotes += v.notRelevant;
         f.relevantVotes += v.relevant;
-        f.queries = [...new Set([...f.queries, ...v.queries])].slice(0, 20);
+        // The queries it was voted down for.
+        if (v.notRelevant > 0) f.queries = [...new Set([...f.queries, ...v.queries])].slice(0, 20);
         if (v.at > f.lastVotedAt) f.lastVotedAt = v.at;
         byResult.set(v.resultId, f);
       }
@@ -168,13 +171,19 @@ export function createFeedbackPriors(kv: TenantKvStore) {
     },
     /** Logged query texts starting with `prefix` (case-insensitive), most frequent first. */
     async loggedQueries(index: string, prefix: string, limit: number): Promise<string[]> {
-      const counts = new Map<string, number>();
+      // Case and spacing variants count as one query, shown as first typed.
+      const counts = new Map<string, { text: string; count: number }>();
       const p = queryKey(prefix);
       for await (const e of kv.list<LoggedQuery>(["search-qa", "queries", index])) {
-        const text = e.value.queryText.trim();
-        if (queryKey(text).startsWith(p)) counts.set(text, (counts.get(text) ?? 0) + 1);
+        const k = queryKey(e.value.queryText);
+        if (!k.startsWith(p)) continue;
+        const entry = counts.get(k) ?? { text: e.value.queryText.trim(), count: 0 };
+        entry.count++;
+        counts.set(k, entry);
       }
-      return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([t]) => t);
+      return [...counts.values()].sort((a, b) => b.count - a.count).slice(0, limit).map((e) =>
+        e.text
+      );
     },
   };
 }

@@ -148,9 +148,13 @@ export function createQueryService(
       kinds,
     });
     const offset = withFeedback ? 0 : wanted - request.pageSize;
-    const ranked = result.hits
-      .map((hit) => ({ hit, score: hit.score * prior(hit.id) }))
-      .sort((a, b) => b.score - a.score);
+    // Only the first CANDIDATES are re-ranked; deeper hits keep the index's order, so every
+    // page is cut from the same ranking whichever page is asked for.
+    const scored = result.hits.map((hit) => ({ hit, score: hit.score * prior(hit.id) }));
+    const ranked = [
+      ...scored.slice(0, CANDIDATES).sort((a, b) => b.score - a.score),
+      ...scored.slice(CANDIDATES),
+    ];
     const groups = analyzer.expandQuery(request.queryText);
     const top = ranked[0]?.score ?? 0;
     const second = ranked[1]?.score ?? 0;
@@ -162,20 +166,26 @@ export function createQueryService(
     };
     const start = withFeedback ? (request.pageNumber - 1) * request.pageSize : 0;
     const page = ranked.slice(start, start + request.pageSize);
-    const items: QueryResultItem[] = page.map(({ hit }, i) =>
-      resultItem(
-        index.item(hit.id) as StoredItem,
-        hit.highlights,
-        confidence(start + i),
-        `${queryId}.${hit.id}`,
-      )
-    );
+    const answersOnly = request.queryResultTypeFilter === "ANSWER";
+    const items: QueryResultItem[] = [];
+    for (const [i, { hit }] of page.entries()) {
+      const item = index.item(hit.id) as StoredItem;
+      const answer = (level: Confidence) =>
+        answerItem(item, hit.highlights, level, `${queryId}.answer:${hit.id}`);
+      if (answersOnly) {
+        // ANSWER results: each passage of the page that has an answer sentence.
+        const found = answer(confidence(start + i));
+        if (found) items.push(found);
+        continue;
+      }
+      items.push(resultItem(item, hit.highlights, confidence(start + i), `${queryId}.${hit.id}`));
+    }
     // The best passage on the first page also answers with its best sentence.
-    const bestPassage =
-      start + offset === 0 && request.queryResultTypeFilter !== "QUESTION_ANSWER" &&
+    const bestPassage = start + offset === 0 && !answersOnly &&
+        request.queryResultTypeFilter !== "QUESTION_ANSWER" &&
         request.queryResultTypeFilter !== "DOCUMENT"
-        ? ranked.findIndex((r) => r.hit.kind === "PASSAGE")
-        : -1;
+      ? ranked.findIndex((r) => r.hit.kind === "PASSAGE")
+      : -1;
     if (bestPassage >= 0 && RANK[confidence(bestPassage)] >= RANK.MEDIUM) {
       const { hit } = ranked[bestPassage];
       const answer = answerItem(
@@ -247,7 +257,7 @@ export function createQueryService(
       : best.documentExcerpt?.text ?? "";
     return {
       answered: true,
-      text: shorten(full, CHAT_CHARS - (best.documentURI ? 0 : 0)),
+      text: shorten(full, CHAT_CHARS),
       uri: best.documentURI,
       scoreConfidence: best.scoreAttributes.scoreConfidence,
       queryId: answer.queryId,

@@ -5,6 +5,7 @@
  * query-term matches, marked `topAnswer`.
  */
 import type { QueryResultItem } from "@edgeml/shared/contracts/search";
+import { excerpt as cut } from "./excerpt.ts";
 
 export interface Span {
   start: number;
@@ -23,35 +24,17 @@ export type Confidence = QueryResultItem["scoreAttributes"]["scoreConfidence"];
 /** Kendra cuts document excerpts at about 290 characters. */
 export const EXCERPT_CHARS = 290;
 
-const highlight = (spans: Span[] | undefined, offset = 0, top = false) =>
+const highlight = (spans: Span[] | undefined) =>
   (spans ?? []).map((s) => ({
-    beginOffset: s.start - offset,
-    endOffset: s.end - offset,
-    topAnswer: top,
+    beginOffset: s.start,
+    endOffset: s.end,
+    topAnswer: false,
     type: "STANDARD" as const,
   }));
 
-/** A window of `text` of at most `max` characters around the first span, cut at word breaks. */
+/** A window of `text` of at most `max` characters around the first span, with its highlights. */
 export function excerpt(text: string, spans: Span[] = [], max = EXCERPT_CHARS) {
-  if (text.length <= max) return { text, highlights: highlight(spans) };
-  const first = spans[0]?.start ?? 0;
-  let start = Math.max(0, Math.min(first - Math.floor(max / 3), text.length - max));
-  if (start > 0) {
-    const space = text.indexOf(" ", start);
-    start = space >= 0 && space < first ? space + 1 : start;
-  }
-  let end = Math.min(text.length, start + max);
-  if (end < text.length) {
-    const space = text.lastIndexOf(" ", end);
-    if (space > start) end = space;
-  }
-  const prefix = start > 0 ? "…" : "";
-  const suffix = end < text.length ? "…" : "";
-  const inside = spans.filter((s) => s.start >= start && s.end <= end);
-  return {
-    text: prefix + text.slice(start, end) + suffix,
-    highlights: highlight(inside, start - prefix.length),
-  };
+  return cut(text, highlight(spans), max);
 }
 
 /** The sentence of `text` holding the most spans: the extracted answer and its offsets. */

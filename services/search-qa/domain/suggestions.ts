@@ -6,11 +6,17 @@ import type { TenantStores } from "@edgeml/shared/store";
 import type { FeedbackPriors } from "./feedback.ts";
 import { getIndex, questionsPath } from "./index_catalog.ts";
 
-const questionCache = new Map<string, { version: number; questions: string[] }>();
+/** Per store view, so two stores in one process never share entries. */
+const questionCaches = new WeakMap<
+  TenantStores["kv"],
+  Map<string, { version: number; questions: string[] }>
+>();
 
 async function questions(stores: TenantStores, index: string): Promise<string[]> {
   const { version } = await getIndex(stores.kv, index);
-  const key = `${stores.kv.tenant}/${index}`;
+  let questionCache = questionCaches.get(stores.kv);
+  if (!questionCache) questionCaches.set(stores.kv, questionCache = new Map());
+  const key = index;
   const hit = questionCache.get(key);
   if (hit?.version === version) return hit.questions;
   const bytes = version > 0 ? await stores.artifacts.get(questionsPath(index, version)) : undefined;

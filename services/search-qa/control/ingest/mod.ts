@@ -1,6 +1,6 @@
 /**
  * Ingestion parsers of the search Q&A control plane: FAQ files in Kendra's formats, document
- * text extraction (HTML, PDF, plain text, CSV), metadata sidecars, passages and excerpts.
+ * text extraction (HTML, PDF, plain text, CSV), metadata sidecars and passages (excerpts are the domain's: `domain/excerpt.ts`).
  * Each throws `DomainError`s with stable codes; every limit is an option with a default.
  * @module
  */

@@ -9,8 +9,6 @@
 import { invalid } from "@edgeml/shared/errors";
 import type { TextBlock } from "./text_block.ts";
 
-export { excerpt, type Highlight } from "./excerpt.ts";
-
 /** A retrievable unit of a document. */
 export interface Passage {
   /** 0-based position among the document's passages. */

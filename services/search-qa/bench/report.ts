@@ -1,0 +1,101 @@
+/** The markdown section of docs/benchmarks.md for `deno task bench:search`. */
+import type { QualityRow } from "./faq_quality.ts";
+import type { BuildRow, LatencyRow } from "./latency.ts";
+
+export interface SearchReport {
+  quality?: QualityRow[];
+  faqCounts?: { faqs: number; queries: number; nearMisses: number };
+  builds: BuildRow[];
+  latency: LatencyRow[];
+  rounds: number;
+  passages: number;
+  queries: number;
+  gcForced: boolean;
+}
+
+const f = (x: number, digits = 3) => x.toFixed(digits);
+const met = (ok: boolean) => (ok ? "yes" : "**no**");
+
+function machine(): string {
+  let cpu = "";
+  try {
+    cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.+)/)?.[1] ?? "";
+  } catch { /* not Linux */ }
+  return `${navigator.hardwareConcurrency} cores${
+    cpu ? `, ${cpu}` : ""
+  }, Deno ${Deno.version.deno}`;
+}
+
+export function renderReport(r: SearchReport): string {
+  const ours = r.latency[0];
+  const fasterPeer = r.latency.slice(1).reduce((a, b) => (b.medianMs < a.medianMs ? b : a));
+  const speedup = fasterPeer.medianMs / ours.medianMs;
+  const roundSpeedups = ours.roundMedians.map((m, i) =>
+    Math.min(...r.latency.slice(1).map((p) => p.roundMedians[i])) / m
+  );
+  const q = r.quality;
+  const bestPeer = q?.slice(1).reduce((a, b) => (b.mrr > a.mrr ? b : a));
+  const targets = [
+    "| target | measured | met |",
+    "|---|---|---|",
+    q
+      ? `| FAQ precision@1 ≥ 0.60 | ${f(q[0].precisionAt1)} | ${met(q[0].precisionAt1 >= 0.6)} |`
+      : "| FAQ precision@1 ≥ 0.60 | not run (../shared/data absent) | — |",
+    q && bestPeer
+      ? `| FAQ MRR ≥ best peer + 0.10 (${bestPeer.engine} ${f(bestPeer.mrr)} → ${
+        f(bestPeer.mrr + 0.1)
+      }) | ${f(q[0].mrr)} | ${met(q[0].mrr >= bestPeer.mrr + 0.1)} |`
+      : "| FAQ MRR ≥ best peer + 0.10 | not run | — |",
+    `| filtered query median ≥ 2× faster than the faster peer (${fasterPeer.engine}) | ${
+      f(speedup, 2)
+    }× (per round ${f(Math.min(...roundSpeedups), 2)}–${f(Math.max(...roundSpeedups), 2)}×) | ${
+      met(speedup >= 2)
+    } |`,
+    "| through the gateway at 100 req/s: p99 ≤ 20 ms incl. the re-ranker | not measured: the " +
+    "query endpoint and re-ranker are not available yet | — |",
+  ];
+  const quality = q
+    ? [
+      "",
+      `FAQ matching: ${r.faqCounts?.faqs} English FAQs (source and country as attributes), ` +
+      `${r.faqCounts?.queries} paraphrase queries (\`similar = 1\`; any FAQ with the same ` +
+      `question text counts as relevant), top 10 per query (MRR counts ranks 1–10); near-miss ` +
+      `at 1 = share of the ${r.faqCounts?.nearMisses} \`similar = 0\` queries whose near-miss ` +
+      "FAQ is ranked first. Peers use default settings.",
+      "",
+      "| engine | precision@1 | MRR | nDCG@10 | near-miss at 1 |",
+      "|---|---|---|---|---|",
+      ...q.map((row) =>
+        `| ${row.engine} | ${f(row.precisionAt1)} | ${f(row.mrr)} | ${f(row.ndcgAt10)} | ${
+          f(row.nearMissAt1)
+        } |`
+      ),
+    ]
+    : ["", "FAQ matching: not run, `../shared/data` is absent."];
+  const latency = [
+    "",
+    `Latency and indexing, in-process, one run: ${r.passages} synthetic passages (seeded ` +
+    `generator, title + body, \`city\` one of 20, \`category\` one of 12), ${r.queries} queries ` +
+    `(2–4 distinct content words of a random passage; a quarter led by "how do i" or "what is the"), each ` +
+    `filtered to one city (ours: \`equalsTo\`, MiniSearch: \`filter\`, Orama: \`where\`), ` +
+    `top 10. Engines interleaved per query (rotating order); ${r.rounds} timed rounds after a ` +
+    `warm-up round, ${
+      r.rounds * r.queries
+    } samples per engine. Memory: growth of \`heapUsed + external\` ` +
+    (r.gcForced
+      ? "after a forced GC, index kept alive."
+      : "could not be measured (no forced GC: run with `--v8-flags=--expose-gc`)."),
+    "",
+    "| engine | build (ms) | memory growth (MB) | query median (ms) | query p99 (ms) | mean hits |",
+    "|---|---|---|---|---|---|",
+    ...r.latency.map((l, i) => {
+      const b = r.builds[i];
+      return `| ${l.engine} | ${f(b.buildMs, 0)} | ${
+        b.heapMB === undefined ? "n/a" : f(b.heapMB, 1)
+      } | ${f(l.medianMs, 4)} | ${f(l.p99Ms, 3)} | ${f(l.meanHits, 1)} |`;
+    }),
+    "",
+    `Machine: ${machine()}.`,
+  ];
+  return [...targets, ...quality, ...latency].join("\n");
+}

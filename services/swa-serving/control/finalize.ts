@@ -38,7 +38,7 @@ import {
 import { checkSignature } from "../domain/graph_signature.ts";
 import { createKeyedQueue } from "@edgeml/shared/store";
 import { listRuns, loadRunState, type RunState } from "../domain/run_state.ts";
-import type { ModelPublisher } from "./model_publisher.ts";
+import type { ModelPublisher } from "@edgeml/gpu-workers/publisher";
 import { servingGraph } from "./serving_graph.ts";
 import { applyServingSet, versionArtifact } from "./serving_set.ts";
 import { stackSamples } from "./stacked_graph.ts";

@@ -38,5 +38,5 @@ export {
   type SwaControlOptions,
   type SwaControlPlane,
 } from "./swa_control.ts";
-export { type ModelPublisher, repositoryPublisher } from "./model_publisher.ts";
+export { type ModelPublisher, repositoryPublisher } from "@edgeml/gpu-workers/publisher";
 export { seedDemoSwaModel } from "./demo_model.ts";

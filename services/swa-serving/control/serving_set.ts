@@ -7,7 +7,7 @@
 import type { TenantStores } from "@edgeml/shared/store";
 import { getModel, listVersions, type VersionRecord } from "../domain/catalog.ts";
 import { createKeyedQueue } from "@edgeml/shared/store";
-import type { ModelPublisher } from "./model_publisher.ts";
+import type { ModelPublisher } from "@edgeml/gpu-workers/publisher";
 
 /** Artifact paths of a version's built models. */
 export const versionArtifact = (model: string, version: number, file: string) =>

@@ -14,7 +14,7 @@ import {
   updateModel,
   type VersionRecord,
 } from "../domain/catalog.ts";
-import type { ModelPublisher } from "./model_publisher.ts";
+import type { ModelPublisher } from "@edgeml/gpu-workers/publisher";
 import { applyServingSet, servedFiles, versionArtifact } from "./serving_set.ts";
 import { manifest, readFixture } from "./testing/fixtures.ts";
 import { withStoresAndPool } from "../testing/temp_stores.ts";

@@ -21,7 +21,7 @@ import {
 } from "../domain/catalog.ts";
 import { listRuns, modelView } from "../domain/ingest.ts";
 import { type FinalizeOptions, startFinalize } from "./finalize.ts";
-import type { ModelPublisher } from "./model_publisher.ts";
+import type { ModelPublisher } from "@edgeml/gpu-workers/publisher";
 import { applyServingSet, versionArtifact } from "./serving_set.ts";
 
 export interface SwaControl {

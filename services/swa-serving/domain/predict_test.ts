@@ -11,7 +11,7 @@ import { buildMlpClassifier, decodeModel, encodeModel } from "@edgeml/shared/onn
 import type { TenantStores } from "@edgeml/shared/store";
 import { domainErrorFrom, rejectsDomainError } from "@edgeml/shared/testing";
 import { predictProbabilities } from "../control/bench/predict.ts";
-import type { ModelPublisher } from "../control/model_publisher.ts";
+import type { ModelPublisher } from "@edgeml/gpu-workers/publisher";
 import { versionArtifact } from "../control/serving_set.ts";
 import { digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
 import {

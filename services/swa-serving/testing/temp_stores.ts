@@ -3,7 +3,7 @@ import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/stor
 import { type PoolServer, startPoolServer } from "@edgeml/gpu-workers";
 import type { OipClient } from "@edgeml/gpu-workers/client";
 import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
-import { type ModelPublisher, repositoryPublisher } from "../control/model_publisher.ts";
+import { type ModelPublisher, repositoryPublisher } from "@edgeml/gpu-workers/publisher";
 
 type Pool = PoolServer["pool"];
 

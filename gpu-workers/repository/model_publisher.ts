@@ -8,8 +8,7 @@ import { join } from "node:path";
 import type { ModelConfigInput } from "@edgeml/shared/contracts";
 import { failed } from "@edgeml/shared/errors";
 import type { TenantArtifactStore } from "@edgeml/shared/store";
-import type { OipClient } from "@edgeml/gpu-workers/client";
-import { WORKER_BATCH_ROWS } from "../domain/predict.ts";
+import type { OipClient } from "../client/oip_client.ts";
 
 export interface ModelPublisher {
   /**
@@ -25,13 +24,15 @@ export interface RepositoryPublisherOptions {
   repository: string;
   artifacts: TenantArtifactStore;
   workers: OipClient;
+  /** `max_batch_size` of the served models (default 64). */
+  maxBatchSize?: number;
 }
 
-/** Triton settings of served SWA models: dynamic batching sized like the demo models'. */
-function servedConfig(name: string, versions: number[]): ModelConfigInput {
+/** Triton settings of published models: dynamic batching sized like the demo models'. */
+function servedConfig(name: string, versions: number[], maxBatchSize: number): ModelConfigInput {
   return {
     name,
-    max_batch_size: WORKER_BATCH_ROWS,
+    max_batch_size: maxBatchSize,
     version_policy: { specific: { versions } },
     dynamic_batching: {
       max_queue_delay_microseconds: 2_000,
@@ -58,7 +59,7 @@ async function writeAtomically(path: string, bytes: Uint8Array) {
 }
 
 export function repositoryPublisher(
-  { repository, artifacts, workers }: RepositoryPublisherOptions,
+  { repository, artifacts, workers, maxBatchSize = 64 }: RepositoryPublisherOptions,
 ): ModelPublisher {
   // What each worker model was last set to serve by this process: asking again is a no-op.
   const serving = new Map<string, string>();
@@ -83,7 +84,7 @@ export function repositoryPublisher(
         await writeAtomically(file, bytes);
       }
       const numbers = versions.map((v) => v.version).sort((a, b) => a - b);
-      const config = servedConfig(name, numbers);
+      const config = servedConfig(name, numbers, maxBatchSize);
       const configText = JSON.stringify(config, null, 2) + "\n";
       // After a restart the pool has loaded the repository as it was: if that is this set
       // already, reloading it would only replace every session for nothing.

@@ -5,19 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type PoolServer, startPoolServer } from "@edgeml/gpu-workers";
-import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
+import { type PoolServer, startPoolServer } from "../server/pool_server.ts";
+import { createInProcessClient } from "../client/in_process_client.ts";
 import { createLogger } from "@edgeml/shared/http";
 import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/store";
 import { rejectsDomainError } from "@edgeml/shared/testing";
+import { buildMlpClassifier, encodeModel } from "@edgeml/shared/onnx";
 import { type ModelPublisher, repositoryPublisher } from "./model_publisher.ts";
-import { manifest, readFixture } from "./testing/fixtures.ts";
 
-const CHECKPOINTS = manifest.models.mlp.runs[0].checkpoints;
 const V1 = { version: 1, artifact: "swa-serving/w/versions/1/swa.onnx" };
 const V2 = { version: 2, artifact: "swa-serving/w/versions/2/swa.onnx" };
 type Pool = PoolServer["pool"];
-const BYTES = { 1: readFixture(CHECKPOINTS[0].file), 2: readFixture(CHECKPOINTS[1].file) };
+const model = (seed: number) =>
+  encodeModel(
+    buildMlpClassifier({ name: "m", inputSize: 64, hiddenSizes: [8], numClasses: 10, seed }),
+  );
+const BYTES = { 1: model(1), 2: model(2) };
 
 interface Setup {
   repository: string;

@@ -22,7 +22,11 @@ import { detectGpus } from "@edgeml/gpu-workers/devices";
 import { seedDemoRepository } from "@edgeml/gpu-workers/repository";
 import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { createEmbeddedGateway } from "@edgeml/gateway/embedded";
-import { createSearchControl, seedDemoSearchIndex } from "@edgeml/search-qa/control";
+import {
+  createSearchControl,
+  seedDemoSearchIndex,
+  startSyncScheduler,
+} from "@edgeml/search-qa/control";
 import {
   createSwaControl,
   repositoryPublisher,
@@ -118,6 +122,12 @@ try {
 } catch (err) {
   logger.error("the demo search index could not be seeded", { error: String(err) });
 }
+// Web-crawler data sources with a schedule sync on it, in this process.
+stopHooks.push(startSyncScheduler({
+  stores: tenant,
+  startSync: searchControl.startDataSourceSync,
+  onError: (e, source) => logger.error("scheduled sync failed", { error: String(e), ...source }),
+}));
 
 const gateway = createEmbeddedGateway({
   pool,

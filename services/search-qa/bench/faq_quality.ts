@@ -6,7 +6,7 @@
 import type { FaqBenchData } from "./faq_data.ts";
 import { type RankingSummary, summarizeRankings } from "./ranking_metrics.ts";
 
-export type Ranker = (text: string, limit?: number) => string[];
+export type Ranker = (text: string, limit?: number) => string[] | Promise<string[]>;
 
 export interface QualityRow extends RankingSummary {
   engine: string;
@@ -14,13 +14,19 @@ export interface QualityRow extends RankingSummary {
   nearMissAt1: number;
 }
 
-export function faqQuality(engine: string, rank: Ranker, data: FaqBenchData): QualityRow {
-  const summary = summarizeRankings(
-    data.queries.map((q) => ({ ranked: rank(q.text, 10), relevant: q.relevant })),
-  );
+export async function faqQuality(
+  engine: string,
+  rank: Ranker,
+  data: FaqBenchData,
+): Promise<QualityRow> {
+  const rankings = [];
+  for (const q of data.queries) {
+    rankings.push({ ranked: await rank(q.text, 10), relevant: q.relevant });
+  }
+  const summary = summarizeRankings(rankings);
   let nearMiss = 0;
   for (const q of data.nearMisses) {
-    const top = rank(q.text, 1)[0];
+    const top = (await rank(q.text, 1))[0];
     if (top !== undefined && q.relevant.includes(top)) nearMiss++;
   }
   return { engine, ...summary, nearMissAt1: nearMiss / Math.max(data.nearMisses.length, 1) };

@@ -1,11 +1,11 @@
 /** Our index (services/search-qa/domain/search_index.ts) behind the benchmark's small API. */
-import { buildIndex } from "../domain/search_index.ts";
+import { buildIndex, type IndexedItem } from "../domain/search_index.ts";
 import type { Faq } from "./faq_data.ts";
 import type { Passage } from "./corpus.ts";
 
-/** Our index over the FAQs: question → `question`, answer → `answer`, source/country attributes. */
-export function oursFaq(faqs: readonly Faq[]) {
-  const index = buildIndex(faqs.map((f) => ({
+/** The FAQs as our items: question → `question`, answer → `answer`, source/country attributes. */
+export function faqItems(faqs: readonly Faq[]): IndexedItem[] {
+  return faqs.map((f) => ({
     id: f.id,
     kind: "FAQ" as const,
     fields: { question: f.question, answer: f.answer },
@@ -13,7 +13,12 @@ export function oursFaq(faqs: readonly Faq[]) {
       source: f.source,
       ...(f.country ? { country: f.country } : {}),
     },
-  })));
+  }));
+}
+
+/** Our index over the FAQs, BM25F order (the re-ranked variant is `ours_reranked.ts`). */
+export function oursFaq(faqs: readonly Faq[]) {
+  const index = buildIndex(faqItems(faqs));
   return (text: string, limit = 10): string[] =>
     index.search({ text, limit }).hits.map((h) => h.id);
 }

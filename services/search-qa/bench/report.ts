@@ -3,7 +3,10 @@ import type { QualityRow } from "./faq_quality.ts";
 import type { BuildRow, LatencyRow } from "./latency.ts";
 
 export interface SearchReport {
+  /** Rows whose engine starts with "ours" are ours; the rest are peers. */
   quality?: QualityRow[];
+  /** The re-ranker's training time and per-query latency (search + features + ONNX Runtime). */
+  reranker?: { trainMs: number; medianMs: number; p99Ms: number };
   faqCounts?: { faqs: number; queries: number; nearMisses: number };
   builds: BuildRow[];
   latency: LatencyRow[];
@@ -34,25 +37,33 @@ export function renderReport(r: SearchReport): string {
     Math.min(...r.latency.slice(1).map((p) => p.roundMedians[i])) / m
   );
   const q = r.quality;
-  const bestPeer = q?.slice(1).reduce((a, b) => (b.mrr > a.mrr ? b : a));
+  const ourRows = q?.filter((row) => row.engine.startsWith("ours")) ?? [];
+  const bestPeer = q?.filter((row) => !row.engine.startsWith("ours"))
+    .reduce((a, b) => (b.mrr > a.mrr ? b : a));
   const targets = [
     "| target | measured | met |",
     "|---|---|---|",
-    q
-      ? `| FAQ precision@1 ≥ 0.60 | ${f(q[0].precisionAt1)} | ${met(q[0].precisionAt1 >= 0.6)} |`
-      : "| FAQ precision@1 ≥ 0.60 | not run (../shared/data absent) | — |",
-    q && bestPeer
-      ? `| FAQ MRR ≥ best peer + 0.10 (${bestPeer.engine} ${f(bestPeer.mrr)} → ${
-        f(bestPeer.mrr + 0.1)
-      }) | ${f(q[0].mrr)} | ${met(q[0].mrr >= bestPeer.mrr + 0.1)} |`
-      : "| FAQ MRR ≥ best peer + 0.10 | not run | — |",
+    ...(q
+      ? ourRows.map((o) =>
+        `| FAQ precision@1 ≥ 0.60 (${o.engine}) | ${f(o.precisionAt1)} | ${
+          met(o.precisionAt1 >= 0.6)
+        } |`
+      )
+      : ["| FAQ precision@1 ≥ 0.60 | not run (../shared/data absent) | — |"]),
+    ...(q && bestPeer
+      ? ourRows.map((o) =>
+        `| FAQ MRR ≥ best peer + 0.10 (${bestPeer.engine} ${f(bestPeer.mrr)} → ${
+          f(bestPeer.mrr + 0.1)
+        }; ${o.engine}) | ${f(o.mrr)} | ${met(o.mrr >= bestPeer.mrr + 0.1)} |`
+      )
+      : ["| FAQ MRR ≥ best peer + 0.10 | not run | — |"]),
     `| filtered query median ≥ 2× faster than the faster peer (${fasterPeer.engine}) | ${
       f(speedup, 2)
     }× (per round ${f(Math.min(...roundSpeedups), 2)}–${f(Math.max(...roundSpeedups), 2)}×) | ${
       met(speedup >= 2)
     } |`,
-    "| through the gateway at 100 req/s: p99 ≤ 20 ms incl. the re-ranker | not measured: the " +
-    "query endpoint and re-ranker are not available yet | — |",
+    "| through the gateway at 100 req/s: p99 ≤ 20 ms incl. the re-ranker | not measured here " +
+    "(in-process only; see the re-ranker latency below) | — |",
   ];
   const quality = q
     ? [
@@ -70,6 +81,19 @@ export function renderReport(r: SearchReport): string {
           f(row.nearMissAt1)
         } |`
       ),
+      ...(r.reranker
+        ? [
+          "",
+          "Re-ranker (ours + re-ranker): a 14-feature MLP (8 hidden units) trained with tfjs " +
+          "at build time on self-supervised pseudo-queries from the FAQs' own questions and " +
+          "answers (never the benchmark's queries), exported as ONNX and run here in an " +
+          "in-process ONNX Runtime session on the first 30 BM25F candidates. Training " +
+          `${f(r.reranker.trainMs / 1000, 1)} s; per query (search + features + one ` +
+          `[30, 14] inference) median ${f(r.reranker.medianMs, 3)} ms, p99 ${
+            f(r.reranker.p99Ms, 3)
+          } ms.`,
+        ]
+        : []),
     ]
     : ["", "FAQ matching: not run, `../shared/data` is absent."];
   const latency = [

@@ -1,7 +1,8 @@
 /**
  * Builds an index version: every stored FAQ entry and document passage becomes an item, the
  * BM25F index is built and written as a snapshot artifact (with its FAQ questions for
- * suggestions), and only then does the index record point at the new version. Edges load it
+ * suggestions, and the learned re-ranker trained on its content with its manifest, when the
+ * content suffices: `rerank_training.ts`), and only then does the index record point at the new version. Edges load it
  * on their next query; one that fails half-way leaves the previous version serving.
  */
 import type { TenantStores } from "@edgeml/shared/store";
@@ -11,9 +12,12 @@ import {
   getIndex,
   type IndexRecord,
   questionsPath,
+  rerankerManifestPath,
+  rerankerPath,
   snapshotPath,
   updateIndex,
 } from "../domain/index_catalog.ts";
+import { trainIndexReranker } from "./rerank_training.ts";
 import type { StoredDocument, StoredFaq } from "./stored_sources.ts";
 
 const encoder = new TextEncoder();
@@ -78,6 +82,19 @@ export function rebuildIndex(stores: TenantStores, index: string): Promise<Index
       questionsPath(index, version),
       encoder.encode(JSON.stringify([...new Set(questions)])),
     );
+    const reranker = await trainIndexReranker(built, items, {
+      index,
+      version,
+      analyzer: { synonyms: record.synonyms },
+    });
+    if (reranker) {
+      reranker.ranker.dispose();
+      await stores.artifacts.put(rerankerPath(index, version), reranker.onnx);
+      await stores.artifacts.put(
+        rerankerManifestPath(index, version),
+        encoder.encode(JSON.stringify(reranker.manifest, null, 2)),
+      );
+    }
     const next = await updateIndex(stores.kv, index, (r) => ({
       ...r,
       version,
@@ -87,7 +104,7 @@ export function rebuildIndex(stores: TenantStores, index: string): Promise<Index
     }));
     // Older snapshots stay one version back, for edges still holding it.
     for await (const { path } of stores.artifacts.list(`search-qa/${index}/snapshots/`)) {
-      const match = path.match(/\/(\d{8})\.(?:bin|questions\.json)$/);
+      const match = path.match(/\/(\d{8})\.(?:bin|questions\.json|reranker\.onnx|reranker\.json)$/);
       if (match && Number(match[1]) < version - 1) await stores.artifacts.delete(path);
     }
     return next;

@@ -7,6 +7,8 @@
  *   search-qa/<index>/documents/<documentId>.json               a document's passages
  *   search-qa/<index>/snapshots/<version>.bin                   an index version (loadSnapshot)
  *   search-qa/<index>/snapshots/<version>.questions.json        its FAQ questions (suggestions)
+ *   search-qa/<index>/snapshots/<version>.reranker.onnx         its learned re-ranker (ONNX)
+ *   search-qa/<index>/snapshots/<version>.reranker.json         the re-ranker's manifest
  */
 import type { AttributeType, SearchIndexInfo } from "@edgeml/shared/contracts/search";
 import { conflict, notFound, unprocessable } from "@edgeml/shared/errors";
@@ -33,6 +35,10 @@ export const questionsPath = (index: string, version: number) =>
   `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.questions.json`;
 export const snapshotPath = (index: string, version: number) =>
   `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.bin`;
+export const rerankerPath = (index: string, version: number) =>
+  `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.reranker.onnx`;
+export const rerankerManifestPath = (index: string, version: number) =>
+  `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.reranker.json`;
 
 export async function insertIndex(kv: TenantKvStore, record: IndexRecord): Promise<void> {
   const k = key(record.name);

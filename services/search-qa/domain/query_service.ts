@@ -1,8 +1,10 @@
 /**
  * Queries against an index's current snapshot, held in memory: the edge loads the version the
  * index record names (read-only, from the artifact store) and swaps to a newer one only once it
- * is loaded, so no query is dropped. Candidates are ranked by BM25F times the feedback prior,
- * then shaped into Kendra's result items; the caller's city becomes the default `city` filter
+ * is loaded, so no query is dropped. Candidates are ranked by BM25F times the feedback prior, or,
+ * when the version has a learned re-ranker and the edge has workers, the first 30 by the
+ * re-ranker's score times the prior (`rerank.ts`; BM25F order if the worker call fails), then
+ * shaped into Kendra's result items; the caller's city becomes the default `city` filter
  * when the request names none.
  */
 import type {
@@ -14,11 +16,21 @@ import type {
 } from "@edgeml/shared/contracts/search";
 import { failed } from "@edgeml/shared/errors";
 import type { TenantStores } from "@edgeml/shared/store";
+import type { OipClient } from "@edgeml/gpu-workers/client";
 import type { z } from "zod";
 import { validateFilter } from "./attribute_filter.ts";
 import type { FeedbackPriors } from "./feedback.ts";
 import { logQuery, NO_PRIOR } from "./feedback.ts";
-import { getIndex, type IndexRecord, RESERVED_ATTRIBUTES, snapshotPath } from "./index_catalog.ts";
+import {
+  getIndex,
+  type IndexRecord,
+  rerankerManifestPath,
+  RESERVED_ATTRIBUTES,
+  snapshotPath,
+} from "./index_catalog.ts";
+import { rerank } from "./rerank.ts";
+import { createRerankerClient } from "./reranker_client.ts";
+import { parseRerankerManifest, type RerankerManifest } from "./reranker_manifest.ts";
 import { answerItem, type Confidence, resultItem, type StoredItem } from "./result_items.ts";
 import { type Analyzer, createAnalyzer } from "./analyzer.ts";
 import { loadSnapshot, type SearchHit, type SearchIndex } from "./search_index.ts";
@@ -30,9 +42,11 @@ export interface QueryServiceOptions {
   maxFilterDepth?: number;
   /** How long an index record is trusted before its version is checked again. */
   recordTtlMs?: number;
+  /** The worker pool, which serves index versions' re-rankers; without it, BM25F order. */
+  workers?: OipClient;
 }
 
-/** Candidates re-ranked with the feedback prior before a page is cut (when there is feedback). */
+/** Candidates re-ranked (re-ranker, feedback prior) before a page is cut. */
 const CANDIDATES = 30;
 /** Kendra's chatbot-friendly answer: two SMS. */
 export const CHAT_CHARS = 320;
@@ -71,9 +85,13 @@ function coverageOf(
 }
 
 export function createQueryService(
-  { stores, priors, maxFilterDepth = 5, recordTtlMs = 1000 }: QueryServiceOptions,
+  { stores, priors, maxFilterDepth = 5, recordTtlMs = 1000, workers }: QueryServiceOptions,
 ) {
-  const loaded = new Map<string, { version: number; index: SearchIndex; analyzer: Analyzer }>();
+  const loaded = new Map<
+    string,
+    { version: number; index: SearchIndex; analyzer: Analyzer; reranker?: RerankerManifest }
+  >();
+  const rerankers = workers && createRerankerClient(workers);
   const records = new Map<string, { record: IndexRecord; at: number }>();
 
   async function record(name: string): Promise<IndexRecord> {
@@ -86,18 +104,22 @@ export function createQueryService(
 
   async function current(
     name: string,
-  ): Promise<{ record: IndexRecord; index?: SearchIndex; analyzer?: Analyzer }> {
+  ): Promise<
+    { record: IndexRecord; index?: SearchIndex; analyzer?: Analyzer; reranker?: RerankerManifest }
+  > {
     const r = await record(name);
     const have = loaded.get(name);
     if (have?.version === r.version) return { record: r, ...have };
     if (r.version === 0) return { record: r };
     const bytes = await stores.artifacts.get(snapshotPath(name, r.version));
     if (!bytes) throw failed("snapshot_missing", `index '${name}' version ${r.version} is missing`);
+    const manifest = await stores.artifacts.get(rerankerManifestPath(name, r.version));
     // Queries keep using the version they found until this one is ready.
     const next = {
       version: r.version,
       index: loadSnapshot(bytes),
       analyzer: createAnalyzer({ synonyms: r.synonyms }),
+      reranker: manifest ? parseRerankerManifest(manifest) : undefined,
     };
     loaded.set(name, next);
     return { record: r, ...next };
@@ -112,7 +134,7 @@ export function createQueryService(
     name: string,
     request: z.output<typeof QueryRequest>,
   ): Promise<QueryResponse> {
-    const { record: r, index, analyzer } = await current(name);
+    const { record: r, index, analyzer, reranker } = await current(name);
     const schema = { ...RESERVED_ATTRIBUTES, ...r.attributeSchema };
     let filter = request.attributeFilter;
     if (filter) validateFilter(filter, schema, { maxDepth: maxFilterDepth });
@@ -136,25 +158,38 @@ export function createQueryService(
       ? ["PASSAGE" as const]
       : undefined;
     const prior = await priors.priors(name, request.queryText);
-    const withFeedback = prior !== NO_PRIOR;
+    const score = reranker && rerankers?.scorer(reranker);
+    const reorders = prior !== NO_PRIOR || score !== undefined;
     const wanted = request.pageNumber * request.pageSize;
     const result = index.search({
       text: request.queryText,
       filter,
       facets: request.facets?.map((f) => f.documentAttributeKey),
-      // Without feedback the index's order is final: only the page is detailed.
-      limit: withFeedback ? Math.max(CANDIDATES, wanted) : request.pageSize,
-      offset: withFeedback ? 0 : wanted - request.pageSize,
+      // Without feedback or a re-ranker the index's order is final: only the page is detailed.
+      limit: reorders ? Math.max(CANDIDATES, wanted) : request.pageSize,
+      offset: reorders ? 0 : wanted - request.pageSize,
       kinds,
     });
-    const offset = withFeedback ? 0 : wanted - request.pageSize;
+    const offset = reorders ? 0 : wanted - request.pageSize;
     // Only the first CANDIDATES are re-ranked; deeper hits keep the index's order, so every
     // page is cut from the same ranking whichever page is asked for.
-    const scored = result.hits.map((hit) => ({ hit, score: hit.score * prior(hit.id) }));
-    const ranked = [
-      ...scored.slice(0, CANDIDATES).sort((a, b) => b.score - a.score),
-      ...scored.slice(CANDIDATES),
-    ];
+    const byPrior = () => {
+      const scored = result.hits.map((hit) => ({ hit, score: hit.score * prior(hit.id) }));
+      return [
+        ...scored.slice(0, CANDIDATES).sort((a, b) => b.score - a.score),
+        ...scored.slice(CANDIDATES),
+      ];
+    };
+    const ranked = score
+      ? await rerank(result.hits, {
+        analyzer,
+        item: index.item,
+        queryText: request.queryText,
+        prior,
+        score,
+        depth: CANDIDATES,
+      }).catch(byPrior) // the worker failed: BM25F order, as without a re-ranker
+      : byPrior();
     const groups = analyzer.expandQuery(request.queryText);
     const top = ranked[0]?.score ?? 0;
     const second = ranked[1]?.score ?? 0;
@@ -164,7 +199,7 @@ export function createQueryService(
       const lead = i + offset === 0 && top > 0 ? ((top - second) / top) * 2 : 0;
       return confidenceOf(coverage, lead);
     };
-    const start = withFeedback ? (request.pageNumber - 1) * request.pageSize : 0;
+    const start = reorders ? (request.pageNumber - 1) * request.pageSize : 0;
     const page = ranked.slice(start, start + request.pageSize);
     const answersOnly = request.queryResultTypeFilter === "ANSWER";
     const items: QueryResultItem[] = [];

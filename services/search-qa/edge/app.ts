@@ -29,14 +29,16 @@ import {
   serviceUnavailable,
 } from "@edgeml/shared/http";
 import type { TenantStores } from "@edgeml/shared/store";
+import type { OipClient } from "@edgeml/gpu-workers/client";
 import { createFeedbackPriors } from "../domain/feedback.ts";
 import { createIndexRecord, getIndex, indexInfo, listIndexes } from "../domain/index_catalog.ts";
 import { createQueryService } from "../domain/query_service.ts";
 import { suggest } from "../domain/suggestions.ts";
 import { documentRequest } from "./document_request.ts";
+import { type DataSourceControl, registerDataSourceRoutes } from "./data_source_routes.ts";
 
 /** What the edge needs of the control plane: ingestion, which parses and builds. */
-export interface SearchControl {
+export interface SearchControl extends DataSourceControl {
   putFaq(index: string, faqId: string, text: string, format: string): Promise<{
     faqId: string;
     entries: number;
@@ -61,7 +63,7 @@ export interface SearchEdgeOptions {
 const MiB = 1024 * 1024;
 
 export function createSearchEdgeApp(
-  deps: EdgeDeps<unknown, TenantStores>,
+  deps: EdgeDeps<OipClient | undefined, TenantStores>,
   { control, adminToken }: SearchEdgeOptions = {},
 ): OpenAPIHono<Env> {
   const { store, config } = deps;
@@ -71,6 +73,7 @@ export function createSearchEdgeApp(
     stores: store,
     priors,
     maxFilterDepth: Number(config.SEARCH_MAX_FILTER_DEPTH) || 5,
+    workers: deps.workers,
   });
   const admin = adminOnly(adminToken, "Search index management");
   const json = bodyLimit({ maxSize: MiB });
@@ -129,6 +132,12 @@ export function createSearchEdgeApp(
     await controlPlane().deleteDocument(index, documentId);
     queries.invalidate(index);
     return c.body(null, 204);
+  });
+  registerDataSourceRoutes(app, {
+    control: controlPlane,
+    admin,
+    json,
+    onIndexChanged: queries.invalidate,
   });
   app.openapi({ ...queryRoute, middleware: [json] }, async (c) => {
     return c.json(await queries.query(c.req.valid("param").index, c.req.valid("json")), 200);

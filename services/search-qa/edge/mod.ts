@@ -5,13 +5,14 @@
  */
 import type { EdgeService } from "@edgeml/shared/http";
 import type { TenantStores } from "@edgeml/shared/store";
+import type { OipClient } from "@edgeml/gpu-workers/client";
 import { createSearchEdgeApp, type SearchEdgeOptions } from "./app.ts";
 
 export { createSearchEdgeApp, type SearchControl, type SearchEdgeOptions } from "./app.ts";
 
 export function searchQaService(
   options: SearchEdgeOptions = {},
-): EdgeService<unknown, TenantStores> {
+): EdgeService<OipClient | undefined, TenantStores> {
   return {
     name: "search-qa",
     description:

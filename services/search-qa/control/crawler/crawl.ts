@@ -79,7 +79,7 @@ export async function crawl(
       await pace(url.host, interval, s);
     },
   }, hooks.onError);
-  const beforeRequest = async (url: URL, hop: number, s: AbortSignal) => {
+  const beforeRequest = async (url: URL, hop: number, s?: AbortSignal) => {
     await guard?.(url);
     if (hop > 0 && !scope.mayFetch(url.href)) {
       throw new CrawlError("redirect_out_of_scope", `redirected out of scope to ${url.href}`);

@@ -48,4 +48,3 @@ export async function saveCrawlState(
     new TextEncoder().encode(JSON.stringify(state)),
   );
 }
-

@@ -4,7 +4,8 @@
  * than `maxRedirects` hops refused, a conditional request (`If-None-Match`,
  * `If-Modified-Since`) when validators are known, an unwanted content type refused before the
  * body is read, the body streamed and abandoned past `maxBytes`, and the whole exchange
- * abandoned after `timeoutMs`. Every refusal is a {@link CrawlError}.
+ * abandoned after `timeoutMs` of network time (waiting in `beforeRequest`, for the host's
+ * rate, does not count). Every refusal is a {@link CrawlError}.
  * @module
  */
 import { CrawlError } from "./crawl_error.ts";
@@ -20,7 +21,7 @@ export interface FetchPageOptions {
   maxBytes: number;
   maxRedirects?: number;
   /** Called before every request (the first and each redirect); throws to refuse it. */
-  beforeRequest?: (url: URL, hop: number, signal: AbortSignal) => Promise<void>;
+  beforeRequest?: (url: URL, hop: number, signal?: AbortSignal) => Promise<void>;
   /** Validators of what was stored for a URL, sent as a conditional request. */
   validators?: (url: string) => Validators | undefined;
   /** Whether a response's media type (lower case, no parameters) is wanted. */
@@ -63,7 +64,31 @@ async function readLimited(res: Response, maxBytes: number, url: string): Promis
   return out;
 }
 
-async function exchange(url: string, options: FetchPageOptions, signal: AbortSignal) {
+/** A time budget that runs only between `resume` and `pause`, aborting when spent. */
+function budget(ms: number) {
+  const controller = new AbortController();
+  let left = ms;
+  let since = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    signal: controller.signal,
+    resume() {
+      since = Date.now();
+      timer = setTimeout(() => controller.abort(), Math.max(0, left));
+    },
+    pause() {
+      clearTimeout(timer);
+      left -= Date.now() - since;
+    },
+  };
+}
+
+async function exchange(
+  url: string,
+  options: FetchPageOptions,
+  clock: ReturnType<typeof budget>,
+  signal: AbortSignal,
+) {
   const { maxRedirects = 5, beforeRequest, validators, fetch: doFetch = fetch } = options;
   const seen = new Set<string>();
   for (let hop = 0;; hop++) {
@@ -72,7 +97,9 @@ async function exchange(url: string, options: FetchPageOptions, signal: AbortSig
       throw new CrawlError("too_many_redirects", `more than ${maxRedirects} redirects`);
     }
     seen.add(url);
-    await beforeRequest?.(new URL(url), hop, signal);
+    clock.pause();
+    await beforeRequest?.(new URL(url), hop, options.signal);
+    clock.resume();
     const known = validators?.(url);
     const headers = new Headers({ "user-agent": USER_AGENT, accept: "*/*" });
     if (known?.etag) headers.set("if-none-match", known.etag);
@@ -96,13 +123,11 @@ async function exchange(url: string, options: FetchPageOptions, signal: AbortSig
  * ```
  */
 export async function fetchPage(url: string, options: FetchPageOptions): Promise<FetchedPage> {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, timeout.signal])
-    : timeout.signal;
+  const clock = budget(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, clock.signal]) : clock.signal;
+  clock.resume();
   try {
-    const { url: final, res } = await exchange(url, options, signal);
+    const { url: final, res } = await exchange(url, options, clock, signal);
     if (res.status === 304) {
       await res.body?.cancel();
       return { kind: "not_modified", url: final };
@@ -138,12 +163,12 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
     };
   } catch (err) {
     if (err instanceof CrawlError) throw err;
-    if (timeout.signal.aborted) {
+    if (clock.signal.aborted) {
       throw new CrawlError("timeout", `${url} took over ${options.timeoutMs} ms`, true);
     }
     if (options.signal?.aborted) throw err;
     throw new CrawlError("network_error", `${url}: ${(err as Error).message}`, true);
   } finally {
-    clearTimeout(timer);
+    clock.pause();
   }
 }

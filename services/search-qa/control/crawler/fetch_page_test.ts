@@ -2,6 +2,15 @@ import assert from "node:assert/strict";
 import { addressGuard } from "./address_guard.ts";
 import { fetchPage, type FetchPageOptions } from "./fetch_page.ts";
 
+/** A body that sends nothing until `end` (then ends, unless the client gave up first). */
+function stalledBody(end: Promise<void>): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream({
+    start: (c) => void end.then(() => open && c.close()),
+    cancel: () => void (open = false),
+  });
+}
+
 /** A loopback site whose slow page waits for the client to give up (or the test to end). */
 function serveSite() {
   const closing = Promise.withResolvers<void>();
@@ -30,11 +39,11 @@ function serveSite() {
         { headers: { "content-type": "text/plain" } },
       );
     }
-    if (path === "/slow") {
-      return Promise.race([
-        closing.promise,
-        new Promise<void>((r) => req.signal.addEventListener("abort", () => r())),
-      ]).then(() => new Response("late"));
+    if (path === "/slow") { // headers at once, the body only when the test ends
+      return new Response(
+        stalledBody(closing.promise),
+        { headers: { "content-type": "text/html" } },
+      );
     }
     return new Response("no", { status: 404 });
   });
@@ -104,4 +113,22 @@ Deno.test("fetchPage: a redirect from a public host to a private address is refu
     { code: "private_address" },
   );
   assert.deepEqual(requested, ["http://public.test/"]);
+});
+
+Deno.test("fetchPage: time spent waiting in beforeRequest (the host's rate) is not network time", async () => {
+  const site = serveSite();
+  try {
+    let release = () => {};
+    const page = fetchPage(`${site.base}/page`, {
+      ...options,
+      timeoutMs: 100,
+      beforeRequest: () => new Promise<void>((r) => release = r),
+    });
+    // Well past the budget before the request is allowed out; the fetch still succeeds.
+    await new Promise((r) => setTimeout(r, 250));
+    release();
+    assert.equal((await page).kind, "ok");
+  } finally {
+    await site.close();
+  }
 });

@@ -24,19 +24,19 @@ export const CreateDataSourceRequest = z.object({
   description: z.string().max(1000).optional(),
   seedUrls: z.array(HttpUrl).max(100).default([]),
   /** sitemap.xml files or sitemap indexes; their URLs are crawled as seeds. */
-  sitemapUrls: z.array(HttpUrl).max(3).default([]),
+  siteMaps: z.array(HttpUrl).max(3).default([]),
   /** Levels from the seeds: a seed is level 1, the pages it links to level 2 (Kendra's). */
   crawlDepth: z.number().int().min(0).max(10).default(2),
   maxLinksPerPage: z.number().int().min(1).max(1000).default(100),
   /** Pages over this size are not read past it (a per-URL error). */
-  maxContentSizeMb: z.number().positive().max(50).default(5),
+  maxContentSizePerPageInMegaBytes: z.number().positive().max(50).default(5),
   /** Regular expressions over the whole URL: a page is indexed when it matches one (if any). */
   urlInclusionPatterns: z.array(z.string().min(1).max(150)).max(100).default([]),
   /** Regular expressions over the whole URL: a match is never fetched. */
   urlExclusionPatterns: z.array(z.string().min(1).max(150)).max(100).default([]),
-  crawlScope: CrawlScope.default("HOST_ONLY"),
+  webCrawlerMode: CrawlScope.default("HOST_ONLY"),
   /** Requests per host per minute (robots.txt's Crawl-delay can only slow this down). */
-  maxUrlsPerMinute: z.number().int().min(1).max(6000).default(300),
+  maxUrlsPerMinuteCrawlRate: z.number().int().min(1).max(6000).default(300),
   /** The longest one page may take, redirects and body included. */
   fetchTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
   /** Crawl loopback, private and link-local addresses (refused by default). */
@@ -52,8 +52,8 @@ export const CreateDataSourceRequest = z.object({
     ]),
   ).default({}),
 }).refine(
-  (r) => r.seedUrls.length + r.sitemapUrls.length > 0,
-  "give at least one of seedUrls, sitemapUrls",
+  (r) => r.seedUrls.length + r.siteMaps.length > 0,
+  "give at least one of seedUrls, siteMaps",
 );
 export type CreateDataSourceRequest = z.input<typeof CreateDataSourceRequest>;
 export type DataSourceConfig = z.output<typeof CreateDataSourceRequest>;
@@ -65,14 +65,14 @@ export const DataSourceInfo = z.object({
   type: z.literal("WEBCRAWLER"),
   description: z.string().optional(),
   seedUrls: z.array(z.string()),
-  sitemapUrls: z.array(z.string()),
+  siteMaps: z.array(z.string()),
   crawlDepth: z.number().int(),
   maxLinksPerPage: z.number().int(),
-  maxContentSizeMb: z.number(),
+  maxContentSizePerPageInMegaBytes: z.number(),
   urlInclusionPatterns: z.array(z.string()),
   urlExclusionPatterns: z.array(z.string()),
-  crawlScope: CrawlScope,
-  maxUrlsPerMinute: z.number().int(),
+  webCrawlerMode: CrawlScope,
+  maxUrlsPerMinuteCrawlRate: z.number().int(),
   fetchTimeoutMs: z.number().int(),
   allowPrivateAddresses: z.boolean(),
   schedule: z.object({ everyMinutes: z.number().int() }).optional(),
@@ -101,13 +101,13 @@ export const SyncJob = z.object({
   }),
   /** Documents, by what this sync did to them. */
   metrics: z.object({
-    added: z.number().int(),
-    modified: z.number().int(),
-    unchanged: z.number().int(),
-    deleted: z.number().int(),
-    failed: z.number().int(),
+    documentsAdded: z.number().int(),
+    documentsModified: z.number().int(),
+    documentsUnchanged: z.number().int(),
+    documentsDeleted: z.number().int(),
+    documentsFailed: z.number().int(),
   }),
-  /** Per-URL failures (the first 100; `metrics.failed` counts all). */
+  /** Per-URL failures (the first 100; `metrics.documentsFailed` counts all). */
   errors: z.array(z.object({ url: z.string(), code: z.string(), detail: z.string() })),
   /** Why a FAILED job failed as a whole. */
   errorMessage: z.string().optional(),

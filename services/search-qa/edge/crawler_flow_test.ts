@@ -169,8 +169,8 @@ Deno.test("search-qa crawler: two syncs of a loopback site, incremental the seco
     name: "springfield-portal",
     type: "WEBCRAWLER",
     seedUrls: [`${site.base}/`],
-    sitemapUrls: [`${site.base}/sitemap.xml`],
-    maxUrlsPerMinute: 6000,
+    siteMaps: [`${site.base}/sitemap.xml`],
+    maxUrlsPerMinuteCrawlRate: 6000,
     fetchTimeoutMs: 500,
     allowPrivateAddresses: true,
     attributes: { city: "Springfield" },
@@ -189,14 +189,14 @@ Deno.test("search-qa crawler: two syncs of a loopback site, incremental the seco
       422,
     );
     assert.equal(badAttribute.code, "unknown_attribute");
-    await ok(await call("POST", sources, { ...config, seedUrls: [], sitemapUrls: [] }), 400);
+    await ok(await call("POST", sources, { ...config, seedUrls: [], siteMaps: [] }), 400);
     await ok(await call("POST", sources, { ...config, seedUrls: ["file:///etc/passwd"] }), 400);
 
-    const source = await ok<{ id: string; crawlDepth: number; crawlScope: string }>(
+    const source = await ok<{ id: string; crawlDepth: number; webCrawlerMode: string }>(
       await call("POST", sources, config),
       201,
     );
-    assert.deepEqual([source.crawlDepth, source.crawlScope], [2, "HOST_ONLY"]);
+    assert.deepEqual([source.crawlDepth, source.webCrawlerMode], [2, "HOST_ONLY"]);
 
     // First sync: every page added, each failing URL listed with its reason.
     const first = await sync(source.id);
@@ -207,7 +207,13 @@ Deno.test("search-qa crawler: two syncs of a loopback site, incremental the seco
     assert.equal(busy.code, "sync_running");
     const one = await finished(source.id, first.jobId);
     assert.equal(one.status, "SUCCEEDED", JSON.stringify(one));
-    assert.deepEqual(one.metrics, { added: 5, modified: 0, unchanged: 0, deleted: 0, failed: 3 });
+    assert.deepEqual(one.metrics, {
+      documentsAdded: 5,
+      documentsModified: 0,
+      documentsUnchanged: 0,
+      documentsDeleted: 0,
+      documentsFailed: 3,
+    });
     assert.deepEqual(errorCodes(one), {
       "/loop-a": "redirect_loop",
       "/slow": "timeout",
@@ -232,7 +238,13 @@ Deno.test("search-qa crawler: two syncs of a loopback site, incremental the seco
     site.conditional.length = 0;
     const two = await finished(source.id, (await sync(source.id)).jobId);
     assert.equal(two.status, "SUCCEEDED", JSON.stringify(two));
-    assert.deepEqual(two.metrics, { added: 0, modified: 1, unchanged: 3, deleted: 1, failed: 3 });
+    assert.deepEqual(two.metrics, {
+      documentsAdded: 0,
+      documentsModified: 1,
+      documentsUnchanged: 3,
+      documentsDeleted: 1,
+      documentsFailed: 3,
+    });
     assert.deepEqual(Object.keys(errorCodes(two)).sort(), ["/logo.png", "/loop-a", "/slow"]);
     // Validators went out for the pages that sent them.
     assert.deepEqual(
@@ -268,7 +280,7 @@ Deno.test("search-qa crawler: two syncs of a loopback site, incremental the seco
       201,
     );
     const refused = await finished(guarded.id, (await sync(guarded.id)).jobId);
-    assert.equal(refused.metrics.added, 0);
+    assert.equal(refused.metrics.documentsAdded, 0);
     assert.deepEqual(
       [...new Set(refused.errors.map((e) => e.code))],
       ["private_address"],

@@ -15,7 +15,7 @@ import { fetchPage, type FetchPageOptions, type Validators } from "./fetch_page.
 import { hostPacer } from "./host_pacer.ts";
 import { extractLinks } from "./links.ts";
 import { robotsCache } from "./robots_cache.ts";
-import { sitemapUrls } from "./sitemaps.ts";
+import { siteMaps } from "./sitemaps.ts";
 import { urlScope } from "./url_scope.ts";
 
 /** Media types indexed; anything else is a per-URL `unsupported_content_type`. */
@@ -67,10 +67,10 @@ export async function crawl(
   hooks: CrawlHooks,
   { fetch, resolveHost, concurrency = 4, maxPages = 10_000, signal }: CrawlDeps = {},
 ): Promise<void> {
-  const scope = urlScope({ ...config, roots: [...config.seedUrls, ...config.sitemapUrls] });
+  const scope = urlScope({ ...config, roots: [...config.seedUrls, ...config.siteMaps] });
   const guard = config.allowPrivateAddresses ? undefined : addressGuard(resolveHost);
   const pace = hostPacer();
-  const interval = 60_000 / config.maxUrlsPerMinute;
+  const interval = 60_000 / config.maxUrlsPerMinuteCrawlRate;
   const base = { timeoutMs: config.fetchTimeoutMs, fetch, signal };
   const robotsFor = robotsCache({
     ...base,
@@ -93,7 +93,7 @@ export async function crawl(
   };
   const fetchOptions: FetchPageOptions = {
     ...base,
-    maxBytes: Math.round(config.maxContentSizeMb * 1024 * 1024),
+    maxBytes: Math.round(config.maxContentSizePerPageInMegaBytes * 1024 * 1024),
     beforeRequest,
   };
 
@@ -111,7 +111,7 @@ export async function crawl(
 
   progress("SITEMAPS");
   config.seedUrls.forEach((url) => enqueue(url, 1));
-  const listed = await sitemapUrls(config.sitemapUrls, fetchOptions, scope.mayFetch, hooks.onError);
+  const listed = await siteMaps(config.siteMaps, fetchOptions, scope.mayFetch, hooks.onError);
   listed.forEach((url) => enqueue(url, 1));
 
   async function visit({ url, depth }: Item) {

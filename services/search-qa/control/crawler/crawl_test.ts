@@ -23,14 +23,14 @@ function fakeSite(pages: Record<string, [number, string, string]>) {
 
 const config = {
   seedUrls: [`${BASE}/`],
-  sitemapUrls: [] as string[],
+  siteMaps: [] as string[],
   crawlDepth: 2,
   maxLinksPerPage: 100,
-  maxContentSizeMb: 1,
+  maxContentSizePerPageInMegaBytes: 1,
   urlInclusionPatterns: [] as string[],
   urlExclusionPatterns: [] as string[],
-  crawlScope: "HOST_ONLY" as const,
-  maxUrlsPerMinute: 6000,
+  webCrawlerMode: "HOST_ONLY" as const,
+  maxUrlsPerMinuteCrawlRate: 6000,
   fetchTimeoutMs: 1000,
   allowPrivateAddresses: false,
 };
@@ -132,6 +132,6 @@ Deno.test("crawl: robots.txt answering 5xx disallows the host; sitemaps seed the
     ],
     "/listed": [200, "text/plain", "listed"],
   });
-  const viaSitemap = await run(mapped, { seedUrls: [], sitemapUrls: [`${BASE}/sitemap.xml`] });
+  const viaSitemap = await run(mapped, { seedUrls: [], siteMaps: [`${BASE}/sitemap.xml`] });
   assert.deepEqual(Object.keys(viaSitemap.pages), ["/listed"]);
 });

@@ -37,7 +37,7 @@ export async function createDataSource(
   config: DataSourceConfig,
 ): Promise<DataSourceRecord> {
   const indexRecord = await getIndex(stores.kv, index);
-  urlScope({ ...config, roots: [...config.seedUrls, ...config.sitemapUrls] });
+  urlScope({ ...config, roots: [...config.seedUrls, ...config.siteMaps] });
   const now = new Date().toISOString();
   const record: DataSourceRecord = {
     ...config,

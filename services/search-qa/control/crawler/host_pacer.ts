@@ -1,6 +1,6 @@
 /**
  * A per-host crawl rate: requests to one host start at least `intervalMs` apart (Kendra's
- * `maxUrlsPerMinute` gives 60 000 / rate; a robots.txt `Crawl-delay` can lengthen it). Slots
+ * `maxUrlsPerMinuteCrawlRate` gives 60 000 / rate; a robots.txt `Crawl-delay` can lengthen it). Slots
  * are reserved when asked for, so concurrent callers queue in order instead of racing.
  * @module
  */

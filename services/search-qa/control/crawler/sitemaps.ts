@@ -27,7 +27,7 @@ async function text(bytes: Uint8Array, gzip: boolean, url: string): Promise<stri
   return new TextDecoder().decode(await new Blob(chunks as BlobPart[]).arrayBuffer());
 }
 
-export async function sitemapUrls(
+export async function siteMaps(
   roots: string[],
   fetchOptions: FetchPageOptions,
   mayFetch: (url: string) => boolean,

@@ -43,7 +43,7 @@ export async function runSync(
   const metrics = { ...job.metrics };
   const errors = [...job.errors];
   const fail = (url: string, error: CrawlError) => {
-    metrics.failed++;
+    metrics.documentsFailed++;
     if (errors.length < MAX_ERRORS) {
       errors.push({ url, code: error.code, detail: error.message.slice(0, 300) });
     }
@@ -61,7 +61,7 @@ export async function runSync(
     const before = prior[page.url];
     if (page.kind === "not_modified") {
       next[page.url] = before ?? { links: page.links };
-      if (before?.documentId) metrics.unchanged++;
+      if (before?.documentId) metrics.documentsUnchanged++;
       return;
     }
     const entry: CrawlStateEntry = {
@@ -78,12 +78,12 @@ export async function runSync(
       });
       next[page.url] = { ...entry, documentId, contentHash };
       if (before?.documentId === documentId && before.contentHash === contentHash) {
-        metrics.unchanged++;
+        metrics.documentsUnchanged++;
         return;
       }
       await writeDocument(stores, index, documentId, document);
-      if (before?.documentId) metrics.modified++;
-      else metrics.added++;
+      if (before?.documentId) metrics.documentsModified++;
+      else metrics.documentsAdded++;
     } catch (err) {
       fail(page.url, asCrawlError(err));
     }
@@ -113,9 +113,9 @@ export async function runSync(
   for (const [url, page] of Object.entries(prior)) {
     if (!page.documentId || next[url]?.documentId === page.documentId) continue;
     await stores.artifacts.delete(documentPath(index, page.documentId));
-    metrics.deleted++;
+    metrics.documentsDeleted++;
   }
-  if (metrics.added + metrics.modified + metrics.deleted > 0) {
+  if (metrics.documentsAdded + metrics.documentsModified + metrics.documentsDeleted > 0) {
     await report({ progress: { stage: "INDEXING", fraction: 1 }, metrics, errors }, true);
     await rebuildIndex(stores, index);
     await onIndexRebuilt?.(index);

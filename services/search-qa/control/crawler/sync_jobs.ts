@@ -107,7 +107,13 @@ export async function beginSync(
       startTime: now.toISOString(),
       heartbeatAt: now.toISOString(),
       progress: { fraction: 0, stage: "PENDING" },
-      metrics: { added: 0, modified: 0, unchanged: 0, deleted: 0, failed: 0 },
+      metrics: {
+        documentsAdded: 0,
+        documentsModified: 0,
+        documentsUnchanged: 0,
+        documentsDeleted: 0,
+        documentsFailed: 0,
+      },
       errors: [],
     };
     const record: DataSourceRecord = {

@@ -13,7 +13,7 @@ export type CrawlScope = "HOST_ONLY" | "SUBDOMAINS" | "EVERYTHING";
 export interface UrlScopeOptions {
   /** Seed and sitemap URLs: the hosts in scope. */
   roots: string[];
-  crawlScope: CrawlScope;
+  webCrawlerMode: CrawlScope;
   urlInclusionPatterns: string[];
   urlExclusionPatterns: string[];
 }
@@ -44,7 +44,7 @@ export function compilePatterns(patterns: string[], field: string): RegExp[] {
  * @example
  * ```ts
  * const scope = urlScope({
- *   roots: ["https://www.city.example/"], crawlScope: "SUBDOMAINS",
+ *   roots: ["https://www.city.example/"], webCrawlerMode: "SUBDOMAINS",
  *   urlInclusionPatterns: [], urlExclusionPatterns: ["\\.zip$"],
  * });
  * scope.mayFetch("https://library.city.example/hours"); // true
@@ -58,8 +58,8 @@ export function urlScope(options: UrlScopeOptions): UrlScope {
   const hosts = new Set(roots.map((r) => r.host));
   const domains = roots.map((r) => r.hostname.replace(/^www\./, ""));
   const inScope = (url: URL) =>
-    options.crawlScope === "EVERYTHING" ||
-    (options.crawlScope === "HOST_ONLY"
+    options.webCrawlerMode === "EVERYTHING" ||
+    (options.webCrawlerMode === "HOST_ONLY"
       ? hosts.has(url.host)
       : domains.some((d) => url.hostname === d || url.hostname.endsWith(`.${d}`)));
   const mayFetch = (url: string) => {

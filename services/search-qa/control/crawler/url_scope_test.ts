@@ -13,10 +13,10 @@ const urls = [
 ];
 
 Deno.test("urlScope: HOST_ONLY, SUBDOMAINS and EVERYTHING", () => {
-  const fetchable = (crawlScope: "HOST_ONLY" | "SUBDOMAINS" | "EVERYTHING") => {
+  const fetchable = (webCrawlerMode: "HOST_ONLY" | "SUBDOMAINS" | "EVERYTHING") => {
     const scope = urlScope({
       roots,
-      crawlScope,
+      webCrawlerMode,
       urlInclusionPatterns: [],
       urlExclusionPatterns: ["\\.zip$"],
     });
@@ -30,7 +30,7 @@ Deno.test("urlScope: HOST_ONLY, SUBDOMAINS and EVERYTHING", () => {
 Deno.test("urlScope: inclusion patterns decide what is indexed, exclusion wins", () => {
   const scope = urlScope({
     roots,
-    crawlScope: "HOST_ONLY",
+    webCrawlerMode: "HOST_ONLY",
     urlInclusionPatterns: ["/a$", "/e$"],
     urlExclusionPatterns: ["/e$"],
   });
@@ -44,7 +44,7 @@ Deno.test("urlScope: a pattern that is not a regular expression is refused, nami
     () =>
       urlScope({
         roots,
-        crawlScope: "HOST_ONLY",
+        webCrawlerMode: "HOST_ONLY",
         urlInclusionPatterns: [],
         urlExclusionPatterns: ["ok", "(unclosed"],
       }),

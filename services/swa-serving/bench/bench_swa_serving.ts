@@ -14,8 +14,8 @@
 import { parseArgs } from "node:util";
 import { writeReportSection } from "@edgeml/shared/eval/report";
 import { digitsRows, manifest } from "../control/testing/fixtures.ts";
-import type { OpenLoopResult } from "./open_loop.ts";
-import { type OpenLoopProcess, startOpenLoopProcess } from "./open_loop_process.ts";
+import type { OpenLoopResult } from "@edgeml/loadtests/open-loop";
+import { type OpenLoopProcess, startOpenLoopProcess } from "@edgeml/loadtests/open-loop";
 import { measureRawStacked } from "./raw_stacked.ts";
 import { renderReport, type Row, summarize } from "./report.ts";
 import { publishSampleModels } from "./separate_models.ts";

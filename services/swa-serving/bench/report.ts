@@ -1,5 +1,5 @@
 /** Turns a `bench:swa-serving` run into its markdown section of docs/benchmarks.md. */
-import type { OpenLoopResult } from "./open_loop.ts";
+import type { OpenLoopResult } from "@edgeml/loadtests/open-loop";
 import type { RawStackedResult } from "./raw_stacked.ts";
 
 /** One target at one rate: medians over the runs (errors summed). */
@@ -146,7 +146,7 @@ export function renderReport(input: ReportInput): { markdown: string; missed: bo
     `the mlp fixture (run0, 10 checkpoints, swagRank 10) finalised through the API with S = ${
       input.samples.join(" and ")
     } (BN calibrated on the 256 calibration rows). Load: an open-loop generator ` +
-    "(`services/swa-serving/bench/open_loop.ts`, its own process, Deno `fetch`, keep-alive) at fixed rates " +
+    "(`loadtests/open_loop.ts`, its own process, Deno `fetch`, keep-alive) at fixed rates " +
     `(${rates} req/s); latency from each request's *scheduled* send time (no coordinated omission); ` +
     `one row of 64 floats per request (batch 1), JSON. Medians of ${input.runs} runs of ` +
     `${input.durationMs} ms (after ${input.warmupMs} ms warm-up) per row, the targets interleaved at each rate ` +

@@ -3,7 +3,7 @@
  * the gateway's `predict` or the same row as OIP JSON straight to the pool's port (the limit:
  * no gateway, no KV reads, no summary), or several such calls sent at once.
  */
-import type { OpenLoopCall } from "./open_loop.ts";
+import type { OpenLoopCall } from "@edgeml/loadtests/open-loop";
 import type { BenchModel } from "./setup.ts";
 
 export interface Target {

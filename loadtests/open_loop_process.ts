@@ -5,6 +5,8 @@
  */
 import type { OpenLoopPlan, OpenLoopResult } from "./open_loop.ts";
 
+export type { OpenLoopCall, OpenLoopPlan, OpenLoopResult } from "./open_loop.ts";
+
 export interface OpenLoopProcess {
   run(plan: OpenLoopPlan): Promise<OpenLoopResult>;
   /** Closes its stdin (it exits when it has no more plans) and waits for it. */
@@ -12,7 +14,7 @@ export interface OpenLoopProcess {
 }
 
 const SCRIPT = new URL("./open_loop.ts", import.meta.url).pathname;
-const CONFIG = new URL("../../../deno.json", import.meta.url).pathname;
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
 export function startOpenLoopProcess(): OpenLoopProcess {
   const child = new Deno.Command(Deno.execPath(), {

@@ -114,7 +114,16 @@ try {
 }
 
 // The search control plane parses uploads and builds index snapshots in the artifact store.
-const searchControl = createSearchControl(tenant);
+const searchControl = createSearchControl(tenant, {
+  // Indexes created with learnedReranker serve each version's re-ranker on the pool.
+  publisher: repositoryPublisher({
+    repository,
+    artifacts: tenant.artifacts,
+    workers: createInProcessClient(pool.pool),
+  }),
+  onPublishError: (error, index) =>
+    logger.error("a search re-ranker could not be published", { index, error: String(error) }),
+});
 try {
   if (env("EDGEML_SEARCH_DEMO", "on") !== "off" && await seedDemoSearchIndex(tenant)) {
     logger.info("seeded the demo search index", { index: "city" });

@@ -26,6 +26,8 @@ export interface OpenLoopPlan {
   calls: OpenLoopCall[];
   /** How long to wait for stragglers after the last send (default 30 s); late ones are errors. */
   drainMs?: number;
+  /** Request i sends only `calls[i % calls.length]` (varied bodies) instead of all of them. */
+  rotate?: boolean;
 }
 
 export interface OpenLoopResult {
@@ -59,7 +61,7 @@ async function send(call: OpenLoopCall): Promise<void> {
 }
 
 export async function runOpenLoop(plan: OpenLoopPlan): Promise<OpenLoopResult> {
-  const { rate, durationMs, warmupMs, calls, drainMs = 30_000 } = plan;
+  const { rate, durationMs, warmupMs, calls, drainMs = 30_000, rotate = false } = plan;
   if (!(rate > 0) || !(durationMs > 0) || calls.length === 0) {
     throw new Error("open loop: rate, durationMs and calls are required");
   }
@@ -72,12 +74,15 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<OpenLoopResult> {
   let firstError: string | undefined;
   const pending = new Set<Promise<void>>();
 
+  let fired = 0;
   const fire = (scheduled: number) => {
+    const batch = rotate ? [calls[fired % calls.length]] : calls;
+    fired++;
     const measured = scheduled >= measureFrom;
     if (measured) sent++;
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    const request = Promise.all(calls.map(send)).then(
+    const request = Promise.all(batch.map(send)).then(
       () => {
         const done = performance.now();
         if (!measured) return;

@@ -68,6 +68,12 @@ export const CreateIndexRequest = z.object({
   attributeSchema: z.record(z.string().min(1).max(200), AttributeType).default({}),
   /** Synonyms in Solr's synonyms.txt format. */
   synonyms: z.string().max(1_000_000).optional(),
+  /**
+   * Train a learned re-ranker with each index version and serve it on the worker pool. Off by
+   * default: on the FAQ benchmark it does not yet beat BM25F (docs/benchmarks.md), and training
+   * adds seconds to every rebuild.
+   */
+  learnedReranker: z.boolean().default(false),
 });
 export type CreateIndexRequest = z.input<typeof CreateIndexRequest>;
 
@@ -75,6 +81,7 @@ export const SearchIndexInfo = z.object({
   name: z.string(),
   description: z.string().optional(),
   attributeSchema: z.record(z.string(), AttributeType),
+  learnedReranker: z.boolean(),
   createdAt: z.string(),
   /** The snapshot version edges serve; 0 before anything was indexed. */
   version: z.number().int(),

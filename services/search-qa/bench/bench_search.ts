@@ -8,6 +8,8 @@
  *     Runtime session), with its training time and per-query latency.
  * (b) Indexing and filtered-query latency in-process on a seeded 20 000-passage corpus with
  *     1000 queries, each filtered to one of 20 cities, engines interleaved per query.
+ * (c) The query endpoint through the gateway of the embedded default at 100 req/s (open loop),
+ *     the FAQs as an index, the paraphrase queries cycled, every other one filtered.
  *
  * Memory growth needs a forced GC: without `--v8-flags=--expose-gc` the script re-runs itself
  * with it. Options: --rounds N (3 timed rounds after a warm-up), --no-write.
@@ -22,7 +24,8 @@ import { oursCorpus, oursFaq } from "./ours.ts";
 import { oursRerankedFaq } from "./ours_reranked.ts";
 import { miniSearchCorpus, miniSearchFaq } from "./peer_minisearch.ts";
 import { oramaCorpus, oramaFaq } from "./peer_orama.ts";
-import { renderReport } from "./report.ts";
+import { renderReport, type SearchReport } from "./report.ts";
+import { measureGatewayLatency } from "./gateway_latency.ts";
 
 if (!("gc" in globalThis) && !Deno.env.get("BENCH_SEARCH_CHILD")) {
   const child = new Deno.Command(Deno.execPath(), {
@@ -104,7 +107,22 @@ const latency = timeQueries(
   ROUNDS,
 );
 
+let gateway: SearchReport["gateway"];
+if (faqData) {
+  progress("through the gateway: 100 req/s, open loop, 3 runs of 10 s");
+  const measured = await measureGatewayLatency(faqData.faqs, faqData.queries);
+  gateway = {
+    rate: measured.rate,
+    p50Ms: measured.p50Ms,
+    p99Ms: measured.p99Ms,
+    reranked: measured.reranked,
+    runs: measured.runs.length,
+    errors: measured.runs.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
 const markdown = renderReport({
+  gateway,
   quality,
   reranker,
   faqCounts: faqData &&

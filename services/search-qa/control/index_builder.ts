@@ -82,7 +82,8 @@ export function rebuildIndex(stores: TenantStores, index: string): Promise<Index
       questionsPath(index, version),
       encoder.encode(JSON.stringify([...new Set(questions)])),
     );
-    const reranker = await trainIndexReranker(built, items, {
+    // Opt-in per index: see `learnedReranker` in the contract.
+    const reranker = record.learnedReranker && await trainIndexReranker(built, items, {
       index,
       version,
       analyzer: { synonyms: record.synonyms },

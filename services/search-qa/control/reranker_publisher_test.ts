@@ -17,7 +17,11 @@ Deno.test("createSearchControl with a publisher serves the current and previous 
       serve: (name, versions) => Promise.resolve(void served.push({ name, versions })),
     };
     const control = createSearchControl(stores, { publisher });
-    await createIndexRecord(stores.kv, { name: "town", attributeSchema: {} });
+    await createIndexRecord(stores.kv, {
+      name: "town",
+      attributeSchema: {},
+      learnedReranker: true,
+    });
     await control.putFaq("town", "a", FAQS, "CSV_WITH_HEADER");
     await control.putFaq("town", "a", FAQS, "CSV_WITH_HEADER");
     assert.deepEqual(served, [

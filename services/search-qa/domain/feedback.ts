@@ -37,6 +37,7 @@ interface Vote {
 }
 
 const HALF_LIFE_MS = 14 * 24 * 3600 * 1000;
+const RECENT_QUERIES = 10_000;
 const RELOAD_MS = 2000;
 const queryKey = (text: string) => text.toLowerCase().replace(/\s+/g, " ").trim();
 const logKey = (index: string, queryId: string): KvKey => ["search-qa", "queries", index, queryId];
@@ -62,6 +63,8 @@ export async function logQuery(
 /** Votes of one index, held in memory per process and reloaded when stale. */
 export function createFeedbackPriors(kv: TenantKvStore) {
   const cache = new Map<string, { loadedAt: number; votes: Map<string, Vote> }>();
+  /** Queries answered here lately: feedback on them needs no KV read, nor to wait for the log. */
+  const recent = new Map<string, LoggedQuery>();
   async function load(index: string) {
     const votes = new Map<string, Vote>();
     for await (const e of kv.list<Vote>(["search-qa", "votes", index])) {
@@ -76,6 +79,16 @@ export function createFeedbackPriors(kv: TenantKvStore) {
     return await load(index);
   }
   return {
+    /**
+     * Logs a query without holding up its answer: kept here at once (feedback on it can follow
+     * immediately), written to the store in the background for other processes.
+     */
+    log(index: string, queryId: string, entry: LoggedQuery): Promise<void> {
+      const key = `${index}\u0000${queryId}`;
+      recent.set(key, entry);
+      if (recent.size > RECENT_QUERIES) recent.delete(recent.keys().next().value!);
+      return logQuery(kv, index, queryId, entry);
+    },
     /** The prior of each result for this query text (1 when there is no feedback). */
     async priors(index: string, queryText: string): Promise<(resultId: string) => number> {
       const votes = await votesOf(index);
@@ -103,7 +116,8 @@ export function createFeedbackPriors(kv: TenantKvStore) {
       items: { resultId: string; kind: "click" | "RELEVANT" | "NOT_RELEVANT" }[],
       describe: (resultId: string) => { documentId: string; type: Vote["type"] } | undefined,
     ): Promise<void> {
-      const { value: logged } = await kv.get<LoggedQuery>(logKey(index, queryId));
+      const logged = recent.get(`${index}\u0000${queryId}`) ??
+        (await kv.get<LoggedQuery>(logKey(index, queryId))).value;
       if (!logged) throw notFound("query_not_found", `no query '${queryId}' on index '${index}'`);
       const q = queryKey(logged.queryText);
       const now = new Date();

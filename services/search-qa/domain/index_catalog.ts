@@ -87,7 +87,7 @@ export function updateIndex(
 
 export function indexInfo(record: IndexRecord): SearchIndexInfo {
   const { synonyms: _s, ...info } = record;
-  return info;
+  return { ...info, learnedReranker: record.learnedReranker ?? false };
 }
 
 /** Registers an index; its attribute schema may not redefine the predefined attributes. */
@@ -98,6 +98,7 @@ export async function createIndexRecord(
     description?: string;
     attributeSchema: Record<string, AttributeType>;
     synonyms?: string;
+    learnedReranker?: boolean;
   },
 ): Promise<IndexRecord> {
   for (const [key, type] of Object.entries(request.attributeSchema)) {
@@ -115,6 +116,7 @@ export async function createIndexRecord(
     ...(request.description ? { description: request.description } : {}),
     attributeSchema: { ...RESERVED_ATTRIBUTES, ...request.attributeSchema },
     ...(request.synonyms ? { synonyms: request.synonyms } : {}),
+    learnedReranker: request.learnedReranker ?? false,
     createdAt: new Date().toISOString(),
     version: 0,
     faqs: 0,

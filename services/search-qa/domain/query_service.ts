@@ -20,7 +20,7 @@ import type { OipClient } from "@edgeml/gpu-workers/client";
 import type { z } from "zod";
 import { validateFilter } from "./attribute_filter.ts";
 import type { FeedbackPriors } from "./feedback.ts";
-import { logQuery, NO_PRIOR } from "./feedback.ts";
+import { NO_PRIOR } from "./feedback.ts";
 import {
   getIndex,
   type IndexRecord,
@@ -231,11 +231,12 @@ export function createQueryService(
       );
       if (answer) items.unshift(answer);
     }
-    await logQuery(stores.kv, name, queryId, {
+    // Logged without holding up the answer; feedback on it can follow at once (same process).
+    priors.log(name, queryId, {
       queryText: request.queryText,
       resultIds: items.map((i) => i.id),
       at: new Date().toISOString(),
-    });
+    }).catch(() => undefined);
     return {
       queryId,
       resultItems: items,

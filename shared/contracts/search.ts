@@ -6,7 +6,12 @@
  * configured maximum). Each route is declared once here.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { Problem } from "./problem.ts";
+import {
+  ADMIN_SECURITY,
+  jsonBody,
+  jsonResponse as json,
+  problemResponse as problem,
+} from "./route_parts.ts";
 
 export const SearchName = z.string().regex(
   /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
@@ -206,20 +211,8 @@ export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
 // ---- routes ---------------------------------------------------------------------------------
 
 const TAG = ["search-qa"];
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-});
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 const IndexParams = z.object({ index: SearchName });
-const admin = [{ adminToken: [] }];
+const admin = ADMIN_SECURITY;
 /**
  * A body read raw by the handler (files): documented, not validated by the route (a zod schema
  * there would make the validator parse JSON bodies before the handler reads them).

@@ -5,7 +5,7 @@
  * delete pages no longer reachable. Each route is declared once here.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { Problem } from "./problem.ts";
+import { ADMIN_SECURITY, jsonResponse as json, problemResponse as problem } from "./route_parts.ts";
 import { SearchName } from "./search.ts";
 
 const HttpUrl = z.string().max(2048).refine((u) => {
@@ -117,15 +117,7 @@ export type SyncJob = z.infer<typeof SyncJob>;
 // ---- routes ---------------------------------------------------------------------------------
 
 const TAG = ["search-qa"];
-const admin = [{ adminToken: [] }];
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-});
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
+const admin = ADMIN_SECURITY;
 const IndexParams = z.object({ index: SearchName });
 const SourceParams = IndexParams.extend({ id: SearchName });
 const BASE = "/v1/search/indexes/{index}/data-sources";

@@ -9,7 +9,12 @@
  * `scale`) and the Personalize / Kendra habit for long jobs (`status`, `failureReason`).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { Problem } from "./problem.ts";
+import {
+  ADMIN_SECURITY,
+  jsonBody,
+  jsonResponse as json,
+  problemResponse as problem,
+} from "./route_parts.ts";
 
 /** A model, run or calibration-set name: 1–64 of `[A-Za-z0-9_-]`, starting alphanumeric. */
 export const SwaName = z.string().regex(
@@ -239,22 +244,10 @@ export const CalibrationSetAccepted = z.object({
 // ---- routes ---------------------------------------------------------------------------------
 
 const TAG = ["swa-serving"];
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-});
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 const ModelParams = z.object({ name: SwaName });
 const VersionParams = ModelParams.extend({ version: z.coerce.number().int().min(1) });
 const RunParams = ModelParams.extend({ run: SwaName });
-const admin = [{ adminToken: [] }];
+const admin = ADMIN_SECURITY;
 
 export const createSwaModelRoute = createRoute({
   method: "post",

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createIndexRecord, getIndex } from "../domain/index_catalog.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 import { rebuildIndex } from "./index_builder.ts";
 import { putFaq } from "./stored_sources.ts";
 

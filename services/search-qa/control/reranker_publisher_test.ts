@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ModelPublisher } from "@edgeml/gpu-workers/publisher";
 import { createIndexRecord, rerankerPath } from "../domain/index_catalog.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 import { createSearchControl } from "./mod.ts";
 
 const FAQS = "_question,_answer\n" + ["pool", "library", "museum", "park", "zoo", "market"]

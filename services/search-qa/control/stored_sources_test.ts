@@ -14,7 +14,7 @@ import {
   snapshotPath,
 } from "../domain/index_catalog.ts";
 import { loadSnapshot } from "../domain/mod.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 import { deleteSource, putDocument, putFaq } from "./stored_sources.ts";
 
 const domainError = (code: string, kind: string) => (e: unknown) =>

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { DomainError } from "@edgeml/shared/errors";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 import { createFeedbackPriors, logQuery, NO_PRIOR } from "./feedback.ts";
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -1,7 +1,7 @@
 /** The index catalog against a real store: creation rules, concurrent updates, lookups. */
 import assert from "node:assert/strict";
 import { DomainError } from "@edgeml/shared/errors";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 import {
   createIndexRecord,
   getIndex,

@@ -9,7 +9,7 @@ import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { repositoryPublisher } from "@edgeml/gpu-workers/publisher";
 import { createGraphBuilder, encodeModel } from "@edgeml/shared/onnx";
 import { putFaq } from "../control/stored_sources.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 import { createFeedbackPriors } from "./feedback.ts";
 import { createIndexRecord, rerankerManifestPath, rerankerPath } from "./index_catalog.ts";
 import { createQueryService } from "./query_service.ts";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { QueryResponse } from "@edgeml/shared/contracts/search";
 import type { TenantStores } from "@edgeml/shared/store";
 import { putDocument, putFaq } from "../control/stored_sources.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 import { createFeedbackPriors } from "./feedback.ts";
 import { createIndexRecord } from "./index_catalog.ts";
 import { createQueryService, shorten } from "./query_service.ts";

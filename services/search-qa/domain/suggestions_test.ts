@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { putFaq } from "../control/stored_sources.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 import { createFeedbackPriors, logQuery } from "./feedback.ts";
 import { createIndexRecord } from "./index_catalog.ts";
 import { suggest } from "./suggestions.ts";

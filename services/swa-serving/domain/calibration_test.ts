@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { domainErrorFrom, rejectsDomainError } from "@edgeml/shared/testing";
 import { assertFiniteRows, calibrationRows, putCalibrationSet } from "./calibration.ts";
 import type { ModelRecord } from "./catalog.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 
 /** Rows of [2, 3]: 6 floats, 24 bytes each. */
 const MODEL: ModelRecord = {

@@ -16,7 +16,7 @@ import {
   type VersionRecord,
   versionView,
 } from "./catalog.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 
 const model = (name: string, over: Partial<ModelRecord> = {}): ModelRecord => ({
   name,

@@ -13,7 +13,7 @@ import { fixtureCheckpoints, manifest, readFixture } from "../control/testing/fi
 import { getModel, type ModelRecord } from "./catalog.ts";
 import { ingestCheckpoint, listRuns, registerModel } from "./ingest.ts";
 import { loadRunState } from "./run_state.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 
 const MLP = manifest.models.mlp;
 const UPLOADS = MLP.runs[0].checkpoints.map((c) => readFixture(c.file));

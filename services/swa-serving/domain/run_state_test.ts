@@ -16,7 +16,7 @@ import {
 import { saveAverage } from "../control/state_store.ts";
 import { fixtureCheckpoints, manifest, readFixture } from "../control/testing/fixtures.ts";
 import { listRuns, loadRunState, type RunState, saveRunState } from "./run_state.ts";
-import { withStores } from "../testing/temp_stores.ts";
+import { withStores } from "@edgeml/shared/testing";
 
 const MLP = manifest.models.mlp;
 const FILES = MLP.runs[0].checkpoints.map((c) => c.file);

@@ -1,22 +1,13 @@
 /** Throwaway stores (a Deno KV file, an artifact folder) and pools for one test, removed after. */
-import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/store";
+import type { TenantStores } from "@edgeml/shared/store";
+import { withStores } from "@edgeml/shared/testing";
+
 import { type PoolServer, startPoolServer } from "@edgeml/gpu-workers";
 import type { OipClient } from "@edgeml/gpu-workers/client";
 import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { type ModelPublisher, repositoryPublisher } from "@edgeml/gpu-workers/publisher";
 
 type Pool = PoolServer["pool"];
-
-export async function withStores(fn: (stores: TenantStores) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "swa-stores-" });
-  const stores = await openStores({ kv: `${dir}/kv.sqlite3`, artifacts: `${dir}/artifacts` });
-  try {
-    await fn(tenantStores(stores, "default"));
-  } finally {
-    stores.kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** A throwaway store plus a real worker pool on an empty repository, with its publisher. */
 export interface StoresAndPool {

@@ -1,5 +1,5 @@
 /** Throwaway stores (a Deno KV file and an artifact folder) for one test, removed after. */
-import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/store";
+import { openStores, type TenantStores, tenantStores } from "../store/mod.ts";
 
 /**
  * Runs `fn` with the "default" tenant's view of fresh stores in a temporary folder.
@@ -12,7 +12,7 @@ import { openStores, type TenantStores, tenantStores } from "@edgeml/shared/stor
  * ```
  */
 export async function withStores(fn: (stores: TenantStores) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "search-qa-stores-" });
+  const dir = await Deno.makeTempDir({ prefix: "edgeml-stores-" });
   const stores = await openStores({ kv: `${dir}/kv.sqlite3`, artifacts: `${dir}/artifacts` });
   try {
     await fn(tenantStores(stores, "default"));

@@ -1,7 +1,8 @@
 /**
  * Builds an index version: every stored FAQ entry and document passage becomes an item, the
  * BM25F index is built and written as a snapshot artifact (with its FAQ questions for
- * suggestions, and the learned re-ranker trained on its content with its manifest, when the
+ * suggestions, its confidence thresholds calibrated on held-out pseudo-queries:
+ * `calibrate_confidence.ts`, and the learned re-ranker trained on its content with its manifest, when the
  * content suffices: `rerank_training.ts`), and only then does the index record point at the new version. Edges load it
  * on their next query; one that fails half-way leaves the previous version serving.
  */
@@ -9,6 +10,7 @@ import type { TenantStores } from "@edgeml/shared/store";
 import { createKeyedQueue } from "@edgeml/shared/store";
 import { buildIndex, type IndexedItem } from "../domain/mod.ts";
 import {
+  calibrationPath,
   getIndex,
   type IndexRecord,
   questionsPath,
@@ -17,6 +19,7 @@ import {
   snapshotPath,
   updateIndex,
 } from "../domain/index_catalog.ts";
+import { calibrateConfidence } from "./calibrate_confidence.ts";
 import { trainIndexReranker } from "./rerank_training.ts";
 import type { StoredDocument, StoredFaq } from "./stored_sources.ts";
 
@@ -82,6 +85,14 @@ export function rebuildIndex(stores: TenantStores, index: string): Promise<Index
       questionsPath(index, version),
       encoder.encode(JSON.stringify([...new Set(questions)])),
     );
+    const calibration = calibrateConfidence(built, items, {
+      version,
+      analyzer: { synonyms: record.synonyms },
+    });
+    await stores.artifacts.put(
+      calibrationPath(index, version),
+      encoder.encode(JSON.stringify(calibration, null, 2)),
+    );
     // Opt-in per index: see `learnedReranker` in the contract.
     const reranker = record.learnedReranker && await trainIndexReranker(built, items, {
       index,
@@ -105,7 +116,9 @@ export function rebuildIndex(stores: TenantStores, index: string): Promise<Index
     }));
     // Older snapshots stay one version back, for edges still holding it.
     for await (const { path } of stores.artifacts.list(`search-qa/${index}/snapshots/`)) {
-      const match = path.match(/\/(\d{8})\.(?:bin|questions\.json|reranker\.onnx|reranker\.json)$/);
+      const match = path.match(
+        /\/(\d{8})\.(?:bin|questions\.json|calibration\.json|reranker\.(?:onnx|json))$/,
+      );
       if (match && Number(match[1]) < version - 1) await stores.artifacts.delete(path);
     }
     return next;

@@ -9,6 +9,7 @@
  *   search-qa/<index>/snapshots/<version>.questions.json        its FAQ questions (suggestions)
  *   search-qa/<index>/snapshots/<version>.reranker.onnx         its learned re-ranker (ONNX)
  *   search-qa/<index>/snapshots/<version>.reranker.json         the re-ranker's manifest
+ *   search-qa/<index>/snapshots/<version>.calibration.json      its confidence thresholds
  */
 import type { AttributeType, SearchIndexInfo } from "@edgeml/shared/contracts/search";
 import { conflict, notFound, unprocessable } from "@edgeml/shared/errors";
@@ -39,6 +40,8 @@ export const rerankerPath = (index: string, version: number) =>
   `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.reranker.onnx`;
 export const rerankerManifestPath = (index: string, version: number) =>
   `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.reranker.json`;
+export const calibrationPath = (index: string, version: number) =>
+  `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.calibration.json`;
 
 export async function insertIndex(kv: TenantKvStore, record: IndexRecord): Promise<void> {
   const k = key(record.name);

@@ -5,7 +5,8 @@
  * when the version has a learned re-ranker and the edge has workers, the first 30 by the
  * re-ranker's score times the prior (`rerank.ts`; BM25F order if the worker call fails), then
  * shaped into Kendra's result items; the caller's city becomes the default `city` filter
- * when the request names none.
+ * when the request names none. Each item's `scoreConfidence` is its c (`confidence.ts`) cut by
+ * the version's calibrated thresholds (`<version>.calibration.json`), the fixed ones without.
  */
 import type {
   AttributeFilter,
@@ -22,6 +23,14 @@ import { validateFilter } from "./attribute_filter.ts";
 import type { FeedbackPriors } from "./feedback.ts";
 import { NO_PRIOR } from "./feedback.ts";
 import {
+  confidenceLevel,
+  confidenceScore,
+  type ConfidenceThresholds,
+  FIXED_THRESHOLDS,
+} from "./confidence.ts";
+import { parseCalibration } from "./confidence_calibration.ts";
+import {
+  calibrationPath,
   getIndex,
   type IndexRecord,
   rerankerManifestPath,
@@ -33,7 +42,7 @@ import { createRerankerClient } from "./reranker_client.ts";
 import { parseRerankerManifest, type RerankerManifest } from "./reranker_manifest.ts";
 import { answerItem, type Confidence, resultItem, type StoredItem } from "./result_items.ts";
 import { type Analyzer, createAnalyzer } from "./analyzer.ts";
-import { loadSnapshot, type SearchHit, type SearchIndex } from "./search_index.ts";
+import { loadSnapshot, type SearchIndex } from "./search_index.ts";
 
 export interface QueryServiceOptions {
   stores: TenantStores;
@@ -58,38 +67,20 @@ const mentionsCity = (f: AttributeFilter | undefined): boolean =>
     mentionsCity(f.notFilter)
   );
 
-/** Confidence from how much of the query a hit covers and how far it leads (not yet fitted on held data). */
-function confidenceOf(coverage: number, lead: number): Confidence {
-  const c = 0.7 * coverage + 0.3 * Math.min(1, lead);
-  return c >= 0.8 ? "VERY_HIGH" : c >= 0.6 ? "HIGH" : c >= 0.4 ? "MEDIUM" : "LOW";
-}
-
 const RANK: Record<Confidence, number> = { VERY_HIGH: 3, HIGH: 2, MEDIUM: 1, LOW: 0 };
-
-/** Share of the query's term groups found in the hit's highlighted words. */
-function coverageOf(
-  hit: SearchHit,
-  item: StoredItem,
-  groups: { terms: string[] }[],
-  analyzer: Analyzer,
-): number {
-  if (groups.length === 0) return 0;
-  const found = new Set<string>();
-  for (const [field, spans] of Object.entries(hit.highlights)) {
-    const text = item.fields[field as keyof StoredItem["fields"]] ?? "";
-    for (const span of spans ?? []) {
-      for (const t of analyzer.analyze(text.slice(span.start, span.end))) found.add(t.term);
-    }
-  }
-  return groups.filter((g) => g.terms.some((t) => found.has(t))).length / groups.length;
-}
 
 export function createQueryService(
   { stores, priors, maxFilterDepth = 5, recordTtlMs = 1000, workers }: QueryServiceOptions,
 ) {
   const loaded = new Map<
     string,
-    { version: number; index: SearchIndex; analyzer: Analyzer; reranker?: RerankerManifest }
+    {
+      version: number;
+      index: SearchIndex;
+      analyzer: Analyzer;
+      reranker?: RerankerManifest;
+      thresholds: ConfidenceThresholds;
+    }
   >();
   const rerankers = workers && createRerankerClient(workers);
   const records = new Map<string, { record: IndexRecord; at: number }>();
@@ -104,9 +95,13 @@ export function createQueryService(
 
   async function current(
     name: string,
-  ): Promise<
-    { record: IndexRecord; index?: SearchIndex; analyzer?: Analyzer; reranker?: RerankerManifest }
-  > {
+  ): Promise<{
+    record: IndexRecord;
+    index?: SearchIndex;
+    analyzer?: Analyzer;
+    reranker?: RerankerManifest;
+    thresholds?: ConfidenceThresholds;
+  }> {
     const r = await record(name);
     const have = loaded.get(name);
     if (have?.version === r.version) return { record: r, ...have };
@@ -114,12 +109,14 @@ export function createQueryService(
     const bytes = await stores.artifacts.get(snapshotPath(name, r.version));
     if (!bytes) throw failed("snapshot_missing", `index '${name}' version ${r.version} is missing`);
     const manifest = await stores.artifacts.get(rerankerManifestPath(name, r.version));
+    const calibration = await stores.artifacts.get(calibrationPath(name, r.version));
     // Queries keep using the version they found until this one is ready.
     const next = {
       version: r.version,
       index: loadSnapshot(bytes),
       analyzer: createAnalyzer({ synonyms: r.synonyms }),
       reranker: manifest ? parseRerankerManifest(manifest) : undefined,
+      thresholds: (calibration && parseCalibration(calibration)) ?? FIXED_THRESHOLDS,
     };
     loaded.set(name, next);
     return { record: r, ...next };
@@ -134,7 +131,9 @@ export function createQueryService(
     name: string,
     request: z.output<typeof QueryRequest>,
   ): Promise<QueryResponse> {
-    const { record: r, index, analyzer, reranker } = await current(name);
+    const { record: r, index, analyzer, reranker, thresholds = FIXED_THRESHOLDS } = await current(
+      name,
+    );
     const schema = { ...RESERVED_ATTRIBUTES, ...r.attributeSchema };
     let filter = request.attributeFilter;
     if (filter) validateFilter(filter, schema, { maxDepth: maxFilterDepth });
@@ -195,9 +194,13 @@ export function createQueryService(
     const second = ranked[1]?.score ?? 0;
     const confidence = (i: number): Confidence => {
       const { hit } = ranked[i];
-      const coverage = coverageOf(hit, index.item(hit.id) as StoredItem, groups, analyzer);
-      const lead = i + offset === 0 && top > 0 ? ((top - second) / top) * 2 : 0;
-      return confidenceOf(coverage, lead);
+      const c = confidenceScore(hit, {
+        item: index.item(hit.id) as StoredItem,
+        groups,
+        analyzer,
+        lead: i + offset === 0 ? { top, second } : undefined,
+      });
+      return confidenceLevel(c, thresholds);
     };
     const start = reorders ? (request.pageNumber - 1) * request.pageSize : 0;
     const page = ranked.slice(start, start + request.pageSize);

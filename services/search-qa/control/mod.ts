@@ -39,7 +39,14 @@ export function createSearchControl(
     return result;
   };
   return {
-    ...createDataSourceControl(stores, crawler),
+    // A crawl's rebuild publishes its version's re-ranker as an upload's does.
+    ...createDataSourceControl(stores, {
+      ...crawler,
+      onIndexRebuilt: async (index) => {
+        await published(index, undefined);
+        await crawler.onIndexRebuilt?.(index);
+      },
+    }),
     putFaq: async (index, faqId, text, format) =>
       published(index, await putFaq(stores, index, faqId, text, format as FaqFileFormat)),
     deleteFaq: async (index, faqId) =>

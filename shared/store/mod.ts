@@ -24,3 +24,4 @@ export * from "./s3_artifact_store.ts";
 export * from "./tenant_artifacts.ts";
 export * from "./stores.ts";
 export * from "./keyed_queue.ts";
+export * from "./record_cas.ts";

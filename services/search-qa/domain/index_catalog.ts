@@ -14,7 +14,7 @@
 import type { AttributeType, SearchIndexInfo } from "@edgeml/shared/contracts/search";
 import { conflict, notFound, unprocessable } from "@edgeml/shared/errors";
 import { parseSynonyms } from "./synonyms.ts";
-import { createKeyedQueue, type KvKey, type TenantKvStore } from "@edgeml/shared/store";
+import { insertRecord, type KvKey, type TenantKvStore, updateRecord } from "@edgeml/shared/store";
 
 export interface IndexRecord extends SearchIndexInfo {
   synonyms?: string;
@@ -44,13 +44,12 @@ export const calibrationPath = (index: string, version: number) =>
   `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.calibration.json`;
 
 export async function insertIndex(kv: TenantKvStore, record: IndexRecord): Promise<void> {
-  const k = key(record.name);
-  const result = await kv.atomic([{ key: k, versionstamp: null }], [{
-    type: "set",
-    key: k,
-    value: record,
-  }]);
-  if (!result.ok) throw conflict("index_exists", `an index named '${record.name}' exists`);
+  await insertRecord(
+    kv,
+    key(record.name),
+    record,
+    () => conflict("index_exists", `an index named '${record.name}' exists`),
+  );
 }
 
 export async function getIndex(kv: TenantKvStore, name: string): Promise<IndexRecord> {
@@ -65,26 +64,15 @@ export async function listIndexes(kv: TenantKvStore): Promise<IndexRecord[]> {
   return out;
 }
 
-const writers = createKeyedQueue();
-
 /** Changes an index record; writers in this process take turns, other processes are CAS-checked. */
 export function updateIndex(
   kv: TenantKvStore,
   name: string,
   change: (record: IndexRecord) => IndexRecord,
 ): Promise<IndexRecord> {
-  return writers.run(`${kv.tenant}/${name}`, async () => {
-    for (let attempt = 0; attempt < 16; attempt++) {
-      const entry = await kv.get<IndexRecord>(key(name));
-      if (!entry.value) throw notFound("index_not_found", `no search index named '${name}'`);
-      const next = change(entry.value);
-      const result = await kv.atomic(
-        [{ key: key(name), versionstamp: entry.versionstamp }],
-        [{ type: "set", key: key(name), value: next }],
-      );
-      if (result.ok) return next;
-    }
-    throw conflict("index_busy", `index '${name}' kept changing; retry`);
+  return updateRecord(kv, key(name), change, {
+    missing: () => notFound("index_not_found", `no search index named '${name}'`),
+    busy: () => conflict("index_busy", `index '${name}' kept changing; retry`),
   });
 }
 

@@ -9,8 +9,7 @@
  */
 import { conflict, notFound } from "@edgeml/shared/errors";
 import type { SwaJob, SwaModel, SwaVersion } from "@edgeml/shared/contracts/swa";
-import type { KvKey, TenantKvStore } from "@edgeml/shared/store";
-import { createKeyedQueue } from "@edgeml/shared/store";
+import { insertRecord, type KvKey, type TenantKvStore, updateRecord } from "@edgeml/shared/store";
 
 /** A model as stored: the contract's shape without its runs, plus version bookkeeping. */
 export interface ModelRecord extends Omit<SwaModel, "runs"> {
@@ -48,7 +47,6 @@ const versionKey = (name: string, version: number): KvKey => [
   version,
 ];
 const jobKey = (jobId: string): KvKey => ["swa-serving", "jobs", jobId];
-const CAS_ATTEMPTS = 16;
 
 /** Worker-pool model names of a model's served forms (Triton names; the version is the pool's). */
 export function servedModelNames(name: string, runs: number): ServedModels {
@@ -60,13 +58,12 @@ export function servedModelNames(name: string, runs: number): ServedModels {
 }
 
 export async function insertModel(kv: TenantKvStore, record: ModelRecord): Promise<void> {
-  const key = modelKey(record.name);
-  const result = await kv.atomic([{ key, versionstamp: null }], [{
-    type: "set",
-    key,
-    value: record,
-  }]);
-  if (!result.ok) throw conflict("model_exists", `a model named '${record.name}' exists`);
+  await insertRecord(
+    kv,
+    modelKey(record.name),
+    record,
+    () => conflict("model_exists", `a model named '${record.name}' exists`),
+  );
   remember(kv, record);
 }
 
@@ -140,37 +137,17 @@ export async function listModels(kv: TenantKvStore): Promise<ModelRecord[]> {
  * Changes a model record with compare-and-set, retrying when another writer got there first;
  * `change` may throw to refuse (nothing is written then). Returns the record written.
  */
-export function updateModel(
+export async function updateModel(
   kv: TenantKvStore,
   name: string,
   change: (record: ModelRecord) => ModelRecord,
 ): Promise<ModelRecord> {
-  // Writers in this process take turns, so compare-and-set only ever races other processes.
-  return modelWriters.run(`${kv.tenant}/${name}`, () => casModel(kv, name, change));
-}
-
-const modelWriters = createKeyedQueue();
-
-async function casModel(
-  kv: TenantKvStore,
-  name: string,
-  change: (record: ModelRecord) => ModelRecord,
-): Promise<ModelRecord> {
-  const key = modelKey(name);
-  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-    const entry = await kv.get<ModelRecord>(key);
-    if (!entry.value) throw notFound("model_not_found", `no SWA model named '${name}'`);
-    const next = change(entry.value);
-    const result = await kv.atomic(
-      [{ key, versionstamp: entry.versionstamp }],
-      [{ type: "set", key, value: next }],
-    );
-    if (result.ok) {
-      remember(kv, next);
-      return next;
-    }
-  }
-  throw conflict("model_busy", `model '${name}' kept changing; retry`);
+  const next = await updateRecord(kv, modelKey(name), change, {
+    missing: () => notFound("model_not_found", `no SWA model named '${name}'`),
+    busy: () => conflict("model_busy", `model '${name}' kept changing; retry`),
+  });
+  remember(kv, next);
+  return next;
 }
 
 export async function putVersion(kv: TenantKvStore, name: string, record: VersionRecord) {

@@ -29,3 +29,4 @@ export * from "./decompress.ts";
 export * from "./compress.ts";
 export * from "./admin_only.ts";
 export * from "./read_body_limited.ts";
+export * from "./control_plane.ts";

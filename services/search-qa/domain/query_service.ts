@@ -11,6 +11,7 @@
 import type {
   AttributeFilter,
   ChatAnswerResponse,
+  FeedbackRequest,
   QueryRequest,
   QueryResponse,
   QueryResultItem,
@@ -303,7 +304,29 @@ export function createQueryService(
     };
   }
 
-  return { query, chat, current, invalidate };
+  /**
+   * Clicks and votes on a logged query's results, recorded as ranking priors. A result is
+   * described by the item it showed (an `answer:` id is the ANSWER cut from a passage).
+   */
+  async function feedback(name: string, request: z.output<typeof FeedbackRequest>) {
+    const { index } = await current(name);
+    const items = [
+      ...request.clickFeedbackItems.map((i) => ({ resultId: i.resultId, kind: "click" as const })),
+      ...request.relevanceFeedbackItems.map((i) => ({
+        resultId: i.resultId,
+        kind: i.relevanceValue,
+      })),
+    ];
+    await priors.record(name, request.queryId, items, (resultId) => {
+      const answer = resultId.startsWith("answer:");
+      const item = index?.item(answer ? resultId.slice("answer:".length) : resultId);
+      if (!item) return undefined;
+      const type = answer ? "ANSWER" : item.kind === "FAQ" ? "QUESTION_ANSWER" : "DOCUMENT";
+      return { documentId: String(item.attributes._document_id ?? item.id), type };
+    });
+  }
+
+  return { query, chat, feedback, current, invalidate };
 }
 
 /** At most `max` characters, cut after a sentence or at a word break, with an ellipsis. */

@@ -23,10 +23,10 @@ import {
 import {
   adminOnly,
   bodyLimit,
+  controlPlaneOf,
   createApiApp,
   type EdgeDeps,
   readBodyLimited,
-  serviceUnavailable,
 } from "@edgeml/shared/http";
 import type { TenantStores } from "@edgeml/shared/store";
 import type { OipClient } from "@edgeml/gpu-workers/client";
@@ -77,16 +77,7 @@ export function createSearchEdgeApp(
   });
   const admin = adminOnly(adminToken, "Search index management");
   const json = bodyLimit({ maxSize: MiB });
-  const controlPlane = (): SearchControl => {
-    if (!control) {
-      throw serviceUnavailable(
-        "control_plane_unavailable",
-        "this deployment has no search control plane; ingest where the indexes are built",
-        30,
-      );
-    }
-    return control;
-  };
+  const controlPlane = controlPlaneOf(control, "ingest where the indexes are built");
   const app = createApiApp();
 
   app.openapi({ ...createIndexRoute, middleware: [admin, json] }, async (c) => {
@@ -143,31 +134,7 @@ export function createSearchEdgeApp(
     return c.json(await queries.query(c.req.valid("param").index, c.req.valid("json")), 200);
   });
   app.openapi({ ...feedbackRoute, middleware: [json] }, async (c) => {
-    const { index } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const { index: search } = await queries.current(index);
-    await priors.record(
-      index,
-      body.queryId,
-      [
-        ...body.clickFeedbackItems.map((i) => ({ resultId: i.resultId, kind: "click" as const })),
-        ...body.relevanceFeedbackItems.map((i) => ({
-          resultId: i.resultId,
-          kind: i.relevanceValue,
-        })),
-      ],
-      (resultId) => {
-        const item = search?.item(resultId.replace(/^answer:/, ""));
-        if (!item) return undefined;
-        const documentId = String(item.attributes._document_id ?? item.id);
-        const type = resultId.startsWith("answer:")
-          ? "ANSWER" as const
-          : item.kind === "FAQ"
-          ? "QUESTION_ANSWER" as const
-          : "DOCUMENT" as const;
-        return { documentId, type };
-      },
-    );
+    await queries.feedback(c.req.valid("param").index, c.req.valid("json"));
     return c.body(null, 204);
   });
   app.openapi(flaggedRoute, async (c) => {

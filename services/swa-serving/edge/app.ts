@@ -25,10 +25,10 @@ import {
 import {
   adminOnly,
   bodyLimit,
+  controlPlaneOf,
   createApiApp,
   type EdgeDeps,
   readBodyLimited,
-  serviceUnavailable,
   unsupportedMediaType,
 } from "@edgeml/shared/http";
 import type { TenantStores } from "@edgeml/shared/store";
@@ -81,16 +81,7 @@ export function createSwaEdgeApp(
   const maxJsonBytes = limit(config.SWA_MAX_JSON_BYTES, 64 * MiB);
   const admin = adminOnly(adminToken, "SWA model management");
   const json = bodyLimit({ maxSize: maxJsonBytes });
-  const controlPlane = (): SwaControl => {
-    if (!control) {
-      throw serviceUnavailable(
-        "control_plane_unavailable",
-        "this deployment has no SWA control plane; finalise where the workers' repository is",
-        30,
-      );
-    }
-    return control;
-  };
+  const controlPlane = controlPlaneOf(control, "finalise where the workers' repository is");
   const app = createApiApp();
 
   app.openapi({ ...createSwaModelRoute, middleware: [admin, json] }, async (c) => {

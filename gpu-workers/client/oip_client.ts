@@ -11,7 +11,8 @@ import {
   joinBinaryBody,
   type ModelConfigInput,
   ModelMetadata,
-  Problem,
+  type Problem,
+  readProblem,
   RepositoryIndex,
   ServerMetadata,
   splitBinaryBody,
@@ -76,21 +77,8 @@ export function createOipClient(baseUrl: string, fetchImpl: typeof fetch = fetch
   async function call(path: string, init?: RequestInit): Promise<Response> {
     const res = await fetchImpl(base + path, init);
     if (res.ok) return res;
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
     // A body that is not a problem (a proxy's error page, say) still reads as one.
-    const problem = Problem.safeParse(body).data ?? {
-      type: "about:blank",
-      title: res.statusText,
-      status: res.status,
-      code: `http_${res.status}`,
-      detail: text,
-    };
+    const problem = await readProblem(res);
     throw new OipError(res.status, problem, res.headers.get("retry-after") ?? undefined);
   }
   const getJson = async (path: string) => (await call(path)).json();

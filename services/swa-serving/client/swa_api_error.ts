@@ -3,7 +3,7 @@
  * problem, or a stand-in when the body is not one) and `SwaJobError` for a finalisation job that
  * ended FAILED or was not done in time.
  */
-import { Problem } from "@edgeml/shared/contracts";
+import { type Problem, readProblem } from "@edgeml/shared/contracts";
 import type { SwaJob } from "@edgeml/shared/contracts/swa";
 
 /** Characters of a non-problem body kept as the error's detail. */
@@ -45,19 +45,6 @@ export class SwaJobError extends Error {
  * ```
  */
 export async function swaApiErrorFrom(res: Response): Promise<SwaApiError> {
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const problem = Problem.safeParse(body).data ?? {
-    type: "about:blank",
-    title: res.statusText || `HTTP ${res.status}`,
-    status: res.status,
-    code: `http_${res.status}`,
-    detail: text.trim().slice(0, DETAIL_LIMIT) || res.statusText || `HTTP ${res.status}`,
-  };
+  const problem = await readProblem(res, DETAIL_LIMIT);
   return new SwaApiError(res.status, problem, res.headers.get("retry-after") ?? undefined);
 }

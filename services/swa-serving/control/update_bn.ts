@@ -19,6 +19,7 @@ import * as ort from "onnxruntime-node";
 import { invalid, unprocessable } from "@edgeml/shared/errors";
 import { encodeModel, type onnx } from "@edgeml/shared/onnx";
 import { withTensors } from "@edgeml/shared/swa";
+import { assertFiniteRows } from "../domain/calibration.ts";
 import { buildBatchStatsGraph } from "./batch_stats_graph.ts";
 
 export interface UpdateBnOptions {
@@ -39,24 +40,6 @@ const DROPOUT_RECIPE = "torch 1.13 leaves eval-mode Dropout out of the ONNX expo
   "[m.train() for m in model.modules() if isinstance(m, torch.nn.Dropout)]; " +
   "torch.onnx.export(model, …, opset_version=17, " +
   "training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)";
-
-/** The first NaN or ±Infinity in the calibration rows, as a 422 naming batch, row and index. */
-function assertFinite(data: Float32Array, rowSize: number, batchSize: number) {
-  for (let i = 0; i < data.length; i++) {
-    if (Number.isFinite(data[i])) continue;
-    const row = Math.floor(i / rowSize);
-    const batch = Math.floor(row / batchSize);
-    const index = i % rowSize;
-    throw unprocessable(
-      "non_finite_calibration",
-      `calibration data holds ${data[i]} in batch ${batch} (0-based), row ${row} (row ${
-        row - batch * batchSize
-      } of that batch), position ${index} within the row; it would make every BatchNorm ` +
-        `statistic downstream NaN`,
-      { extra: { batch, row, index } },
-    );
-  }
-}
 
 /** The model's first input: name and per-row dims (after the batch dimension). */
 function inputSignature(model: onnx.IModelProto): { name: string; rowDims: (number | null)[] } {
@@ -123,7 +106,7 @@ export async function updateBn(
       }], calibration rows are [${rowShape}]`,
     );
   }
-  assertFinite(data, rowSize, batchSize);
+  assertFiniteRows(data, rowSize, batchSize);
   const training = dropout === "training";
   const { model: statsModel, sites, dropoutNodes } = buildBatchStatsGraph(model, {
     training,

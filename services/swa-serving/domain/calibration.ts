@@ -21,12 +21,15 @@ export function assertFiniteRows(data: Float32Array, size: number, batchSize: nu
   for (let i = 0; i < data.length; i++) {
     if (Number.isFinite(data[i])) continue;
     const row = Math.floor(i / size);
+    const batch = Math.floor(row / batchSize);
+    const index = i % size;
     throw unprocessable(
       "non_finite_calibration",
-      `calibration row ${row} (batch ${Math.floor(row / batchSize)}) holds ${data[i]} at index ${
-        i % size
-      }; every BatchNorm statistic would become NaN`,
-      { extra: { batch: Math.floor(row / batchSize), row, index: i % size } },
+      `calibration data holds ${data[i]} in batch ${batch} (0-based), row ${row} (row ${
+        row - batch * batchSize
+      } of that batch), position ${index} within the row; every BatchNorm statistic ` +
+        "downstream would become NaN",
+      { extra: { batch, row, index } },
     );
   }
 }

@@ -37,7 +37,10 @@ Deno.test("assertFiniteRows names the first non-finite value's batch, row and in
     "non_finite_calibration",
   );
   assert.deepEqual(nan.extra, { batch: 2, row: 4, index: 1 });
-  assert.match(nan.detail, /calibration row 4 \(batch 2\) holds NaN at index 1/);
+  assert.match(
+    nan.detail,
+    /holds NaN in batch 2 \(0-based\), row 4 \(row 0 of that batch\), position 1/,
+  );
   // An earlier infinity is reported first: flat 8 = row 2 (8 = 2·3 + 2), index 2; batch 0 of 4.
   data[8] = -Infinity;
   const inf = domainErrorFrom(
@@ -46,7 +49,7 @@ Deno.test("assertFiniteRows names the first non-finite value's batch, row and in
     "non_finite_calibration",
   );
   assert.deepEqual(inf.extra, { batch: 0, row: 2, index: 2 });
-  assert.match(inf.detail, /holds -Infinity at index 2/);
+  assert.match(inf.detail, /holds -Infinity in batch 0 .*position 2 within the row/);
   // Batches of 1: the batch is the row.
   assert.deepEqual(
     domainErrorFrom(() => assertFiniteRows(data, 3, 1), "unprocessable", "non_finite_calibration")

@@ -63,6 +63,31 @@ export async function logQuery(
 /** Votes of one index, held in memory per process and reloaded when stale. */
 export function createFeedbackPriors(kv: TenantKvStore) {
   const cache = new Map<string, { loadedAt: number; votes: Map<string, Vote> }>();
+  /**
+   * The query log counted per normalised text (case and spacing variants are one query, shown
+   * as first typed), read from the store at most every RELOAD_MS: suggestions do not scan the
+   * whole log on every keystroke.
+   */
+  const queryCounts = new Map<
+    string,
+    { loadedAt: number; counts: Map<string, { text: string; count: number }> }
+  >();
+  const countQuery = (counts: Map<string, { text: string; count: number }>, text: string) => {
+    const k = queryKey(text);
+    const entry = counts.get(k) ?? { text: text.trim(), count: 0 };
+    entry.count++;
+    counts.set(k, entry);
+  };
+  async function queryCountsOf(index: string) {
+    const hit = queryCounts.get(index);
+    if (hit && performance.now() - hit.loadedAt < RELOAD_MS) return hit.counts;
+    const counts = new Map<string, { text: string; count: number }>();
+    for await (const e of kv.list<LoggedQuery>(["search-qa", "queries", index])) {
+      countQuery(counts, e.value.queryText);
+    }
+    queryCounts.set(index, { loadedAt: performance.now(), counts });
+    return counts;
+  }
   /** Queries answered here lately: feedback on them needs no KV read, nor to wait for the log. */
   const recent = new Map<string, LoggedQuery>();
   async function load(index: string) {
@@ -87,6 +112,8 @@ export function createFeedbackPriors(kv: TenantKvStore) {
       const key = `${index}\u0000${queryId}`;
       recent.set(key, entry);
       if (recent.size > RECENT_QUERIES) recent.delete(recent.keys().next().value!);
+      const counted = queryCounts.get(index);
+      if (counted) countQuery(counted.counts, entry.queryText); // seen here at once
       return logQuery(kv, index, queryId, entry);
     },
     /** The prior of each result for this query text (1 when there is no feedback). */
@@ -185,17 +212,9 @@ export function createFeedbackPriors(kv: TenantKvStore) {
     },
     /** Logged query texts starting with `prefix` (case-insensitive), most frequent first. */
     async loggedQueries(index: string, prefix: string, limit: number): Promise<string[]> {
-      // Case and spacing variants count as one query, shown as first typed.
-      const counts = new Map<string, { text: string; count: number }>();
       const p = queryKey(prefix);
-      for await (const e of kv.list<LoggedQuery>(["search-qa", "queries", index])) {
-        const k = queryKey(e.value.queryText);
-        if (!k.startsWith(p)) continue;
-        const entry = counts.get(k) ?? { text: e.value.queryText.trim(), count: 0 };
-        entry.count++;
-        counts.set(k, entry);
-      }
-      return [...counts.values()].sort((a, b) => b.count - a.count).slice(0, limit).map((e) =>
+      const matches = [...(await queryCountsOf(index)).entries()].filter(([k]) => k.startsWith(p));
+      return matches.map(([, e]) => e).sort((a, b) => b.count - a.count).slice(0, limit).map((e) =>
         e.text
       );
     },

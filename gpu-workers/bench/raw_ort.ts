@@ -50,3 +50,49 @@ export async function measureRawOrt(
   }
   return results;
 }
+
+export interface ProviderAgreement {
+  providers: [ExecutionProvider, ExecutionProvider];
+  batch: number;
+  /** ‖a − b‖ / ‖b‖ over every output element, b being the second provider's. */
+  relativeError: number;
+  /** Every element of both outputs is finite (a NaN never agrees). */
+  finite: boolean;
+}
+
+/**
+ * Runs the same seeded batch through two providers (CUDA and CPU on a GPU host) and compares the
+ * first outputs: proof that the GPU computed the model, not just accepted it.
+ */
+export async function providerAgreement(
+  model: Uint8Array,
+  width: number,
+  batch: number,
+  providers: [ExecutionProvider, ExecutionProvider],
+): Promise<ProviderAgreement> {
+  const data = new Float32Array(batch * width);
+  for (let r = 0; r < batch; r++) data.set(sampleRow(width, 1000 + r), r * width);
+  const outputs: Float32Array[] = [];
+  for (const provider of providers) {
+    // Strictly this provider: a silent fallback would compare the CPU with itself.
+    const { session } = await createSessionWithFallback(model, [provider]);
+    try {
+      const result = await session.run({
+        input: new ort.Tensor("float32", data, [batch, width]),
+      });
+      outputs.push(result[session.outputNames[0]].data as Float32Array);
+    } finally {
+      await session.release();
+    }
+  }
+  const [a, b] = outputs;
+  let diff = 0;
+  let norm = 0;
+  let finite = a.length === b.length;
+  for (let i = 0; i < b.length; i++) {
+    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) finite = false;
+    diff += (a[i] - b[i]) ** 2;
+    norm += b[i] ** 2;
+  }
+  return { providers, batch, relativeError: Math.sqrt(diff / norm), finite };
+}

@@ -2,12 +2,13 @@
 # Builds the payload gpu_check.sh needs on a GPU host that has CUDA 13 / cuDNN 9 but no network,
 # no Node.js and no Deno: the Deno binary, the npm packages the worker pool imports, and ONNX
 # Runtime 1.29.0's CUDA provider libraries (npm: com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9).
-# Everything is packed into one tar.xz, split into chunks of at most 60 MB, with SHA-256 sums.
+# Everything is packed into one tar.xz, split into chunks of at most 56 MB, each in a folder of its
+# own (part-00, part-01, ...) so that a transfer limited to 64 MB can carry one folder at a time,
+# with SHA-256 sums of each chunk and of the joined archive.
 #
 #   bash gpu-workers/scripts/build_gpu_bundle.sh [PAYLOAD_DIR]   (default gpu-workers/scripts/payload)
 #
-# The payload is ~150 MB: never commit it (it is not git-ignored only so that a copy of the
-# working tree carries it to the GPU host; delete it after the run).
+# The payload is ~200 MB and git-ignored: never commit it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 payload=${1:-gpu-workers/scripts/payload}
@@ -43,7 +44,15 @@ rm -rf "$fetch"
 
 rm -rf "$payload"
 mkdir -p "$payload"
-tar -C "$stage" -cf - . | xz -T0 -6 | split -b 60M -d -a 2 - "$payload/bundle.tar.xz.part-"
-(cd "$payload" && sha256sum bundle.tar.xz.part-* > SHA256SUMS && cat bundle.tar.xz.part-* | sha256sum | sed 's/-$/bundle.tar.xz/' >> SHA256SUMS.whole)
+tar -C "$stage" -cf - . | xz -T0 -6 | split -b 56M -d -a 2 - "$payload/bundle.tar.xz.part-"
+(
+  cd "$payload"
+  sha256sum bundle.tar.xz.part-* > SHA256SUMS
+  cat bundle.tar.xz.part-* | sha256sum | sed 's/-$/bundle.tar.xz/' > SHA256SUMS.whole
+  for chunk in bundle.tar.xz.part-*; do
+    mkdir "part-${chunk##*-}" && mv "$chunk" "part-${chunk##*-}/"
+  done
+  mv SHA256SUMS SHA256SUMS.whole part-00/
+)
 du -sh "$payload"/* >&2
 echo "payload ready in $payload" >&2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the GPU host, from a copy of the repository that carries gpu-workers/scripts/payload
-# (see build_gpu_bundle.sh): checks and reassembles the payload, puts its Deno cache (the npm
+# (see build_gpu_bundle.sh; its part-NN folders may arrive one transfer at a time): checks and
+# reassembles the payload, puts its Deno cache (the npm
 # packages) and the CUDA provider libraries in place, points LD_LIBRARY_PATH at the host's CUDA 13, cuBLAS and cuDNN 9
 # libraries, then runs gpu_check.ts, which writes $OUT/gpu_check.json.
 #
@@ -12,8 +13,16 @@ out=${OUT:-./out}
 mkdir -p "$out"
 
 echo "== verifying payload chunks" >&2
-(cd "$payload" && sha256sum -c --quiet SHA256SUMS)
-(cd "$payload" && cat bundle.tar.xz.part-* | sha256sum | sed 's/-$/bundle.tar.xz/' | diff - SHA256SUMS.whole)
+sums="$payload/part-00/SHA256SUMS"
+[ -f "$sums" ] || { echo "no $sums: build the payload with build_gpu_bundle.sh" >&2; exit 2; }
+chunks=()
+while read -r _ name; do
+  chunk="$payload/part-${name##*-}/$name"
+  [ -f "$chunk" ] || { echo "missing payload chunk $chunk (carry every part-NN folder)" >&2; exit 2; }
+  chunks+=("$chunk")
+done < "$sums"
+(cd "$payload" && sed -E 's#  (bundle\.tar\.xz\.part-([0-9]+))$#  part-\2/\1#' part-00/SHA256SUMS | sha256sum -c --quiet -)
+cat "${chunks[@]}" | sha256sum | sed 's/-$/bundle.tar.xz/' | diff - "$payload/part-00/SHA256SUMS.whole"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -21,7 +30,7 @@ trap 'rm -rf "$work"' EXIT
 if command -v xz >/dev/null; then unxz=(xz -d); else
   unxz=(python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.stdin.buffer), sys.stdout.buffer)')
 fi
-cat "$payload"/bundle.tar.xz.part-* | "${unxz[@]}" | tar -C "$work" -xf -
+cat "${chunks[@]}" | "${unxz[@]}" | tar -C "$work" -xf -
 # The payload's Deno cache holds the npm packages (deno.json: nodeModulesDir "none"); the CUDA
 # provider libraries go beside onnxruntime-node's binding there.
 export DENO_DIR="$work/deno-dir"
@@ -34,6 +43,8 @@ chmod +x "$deno"
 libdirs=$(
   {
     find / -xdev -type d -path '*site-packages/nvidia/*/lib' 2>/dev/null || true
+    # The Python that holds PyTorch may live on another filesystem than / (-xdev skips it).
+    python3 -c 'import glob, nvidia; print("\n".join(d for p in nvidia.__path__ for d in glob.glob(p + "/*/lib")))' 2>/dev/null || true
     ls -d /usr/local/cuda*/lib64 /usr/local/cuda*/targets/x86_64-linux/lib 2>/dev/null || true
   } | sort -u | paste -sd: -
 )

@@ -7,11 +7,12 @@
  * Starts the real worker pool with the host's GPUs twice, with model instances on device threads
  * (the default: CUDA device_id = the GPU id, in this process) and with process isolation (one
  * worker process per GPU), and in each checks that both demo models report
- * `parameters.execution_provider: cuda`, then serves one wide MLP twice (instance_group KIND_GPU
- * with parameter cpu_fallback "false", so CUDA only, and instance_group KIND_CPU) and measures both over HTTP at concurrency 1
- * (batch 1) and 64 (dynamic batching), plus raw in-process ORT with each provider at batch 1 and
- * 64. Everything lands in DIR/gpu_check.json; the exit code is 0 only if CUDA was really used
- * and every load request succeeded.
+ * `parameters.execution_provider: cuda`, then serves a wide MLP and a small conv net, each twice
+ * (instance_group KIND_GPU with parameter cpu_fallback "false", so CUDA only, and instance_group
+ * KIND_CPU), and measures them over HTTP at concurrency 1 (batch 1) and 64 (dynamic batching),
+ * plus raw in-process ORT with each provider at batch 1 and 64, and the CUDA output against the
+ * CPU output on one batch. Everything lands in DIR/gpu_check.json; the exit code is 0 only if
+ * CUDA was really used, agreed with the CPU, and every load request succeeded.
  * `--allow-cpu` runs the same steps on a host without a GPU (to test the script itself).
  */
 import { parseArgs } from "node:util";
@@ -24,7 +25,8 @@ import { detectGpus } from "../pool/devices.ts";
 import { seedDemoRepository } from "../repository/demo_repository.ts";
 import type { Isolation } from "../pool/pool.ts";
 import { startPoolServer } from "../server/pool_server.ts";
-import { measureRawOrt } from "../bench/raw_ort.ts";
+import { measureRawOrt, providerAgreement } from "../bench/raw_ort.ts";
+import { BENCH_CONV_NET, buildConvNet, convNetInputWidth } from "../bench/conv_net.ts";
 import { writeVersion } from "../testing/fixture_repository.ts";
 
 const { values } = parseArgs({
@@ -60,23 +62,35 @@ if (gpus.length === 0 && !values["allow-cpu"]) {
   log("no GPU detected (nvidia-smi); pass --allow-cpu to run the CPU path only");
 }
 
-// The demo models as the embedded default ships them, plus the wide benchmark model twice.
+// The demo models as the embedded default ships them, plus each benchmark model twice: a wide MLP
+// (matrix products, cuBLAS) and a small conv net (convolutions, cuDNN).
 const repository = await Deno.makeTempDir({ prefix: "edgeml-gpu-check-" });
 await seedDemoRepository(repository);
-const wide = encodeModel(
-  buildMlpClassifier({
-    name: "wide",
-    inputSize: width,
-    hiddenSizes: [width, width, width],
-    numClasses: 10,
-    seed: 7,
-  }),
-);
+const benchModels = [
+  {
+    key: "mlp",
+    width,
+    bytes: encodeModel(
+      buildMlpClassifier({
+        name: "mlp",
+        inputSize: width,
+        hiddenSizes: [width, width, width],
+        numClasses: 10,
+        seed: 7,
+      }),
+    ),
+  },
+  {
+    key: "conv",
+    width: convNetInputWidth(BENCH_CONV_NET),
+    bytes: encodeModel(buildConvNet(BENCH_CONV_NET)),
+  },
+];
 const batching = {
   max_queue_delay_microseconds: 100,
   default_queue_policy: { max_queue_size: 4096 },
 };
-const benchModels = {
+const placements = {
   // No CPU fallback on the GPU side: a CUDA failure must show, not hide behind the CPU.
   cuda: {
     instance_group: [{ kind: "KIND_GPU", count: 1 }],
@@ -84,20 +98,27 @@ const benchModels = {
   },
   cpu: { instance_group: [{ kind: "KIND_CPU", count: 1 }] },
 };
-for (const [provider, placement] of Object.entries(benchModels)) {
-  const name = `wide_${provider}`;
-  await Deno.mkdir(join(repository, name), { recursive: true });
-  await Deno.writeTextFile(
-    join(repository, name, "config.json"),
-    JSON.stringify({ max_batch_size: 64, dynamic_batching: batching, ...placement }),
-  );
-  await writeVersion(repository, name, 1, wide);
+for (const bench of benchModels) {
+  for (const [provider, placement] of Object.entries(placements)) {
+    const name = `${bench.key}_${provider}`;
+    await Deno.mkdir(join(repository, name), { recursive: true });
+    await Deno.writeTextFile(
+      join(repository, name, "config.json"),
+      JSON.stringify({ max_batch_size: 64, dynamic_batching: batching, ...placement }),
+    );
+    await writeVersion(repository, name, 1, bench.bytes);
+  }
 }
 
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   host: { gpus: inventory, cpuCores: navigator.hardwareConcurrency, deno: Deno.version.deno },
-  widthOfBenchModel: width,
+  benchModels: {
+    mlp: `MLP ${width} → ${width} ×3 → 10, float32`,
+    conv: `conv net ${JSON.stringify(BENCH_CONV_NET)}, float32, flat input of ${
+      convNetInputWidth(BENCH_CONV_NET)
+    }`,
+  },
 };
 
 interface DemoCell {
@@ -109,6 +130,7 @@ interface DemoCell {
 }
 interface PoolCell {
   isolation: Isolation;
+  model: string;
   provider: string;
   execution_provider?: unknown;
   requests?: number;
@@ -139,37 +161,41 @@ async function checkPool(isolation: Isolation) {
       });
     }
     log(`${isolation}: demo models: ${JSON.stringify(demo)}`);
-    for (const provider of ["cuda", "cpu"] as const) {
-      const model = `wide_${provider}`;
-      const meta = await client.modelMetadata(model).catch(() => undefined);
-      if (!meta) {
-        pool.push({
-          isolation,
-          provider,
-          error: `model ${model} did not load (see repository index)`,
-        });
-        continue;
-      }
-      const { headers, body } = inferBody("binary", width);
-      for (const connections of [1, 64]) {
-        log(`${isolation}: pool ${model} c=${connections}`);
-        // Failed requests are reported with the cell (and fail the check), not thrown.
-        const result = await runLoad({
-          url: `${server.url}/v2/models/${model}/infer`,
-          headers,
-          body,
-          connections,
-          durationMs,
-          allowFailures: true,
-        });
-        pool.push({
-          isolation,
-          provider,
-          execution_provider: meta.parameters?.execution_provider,
-          connections,
-          batching: connections > 1 ? "dynamic (max 64)" : "batch 1",
-          ...result,
-        } as PoolCell);
+    for (const bench of benchModels) {
+      for (const provider of ["cuda", "cpu"] as const) {
+        const model = `${bench.key}_${provider}`;
+        const meta = await client.modelMetadata(model).catch(() => undefined);
+        if (!meta) {
+          pool.push({
+            isolation,
+            model: bench.key,
+            provider,
+            error: `model ${model} did not load (see repository index)`,
+          });
+          continue;
+        }
+        const { headers, body } = inferBody("binary", bench.width);
+        for (const connections of [1, 64]) {
+          log(`${isolation}: pool ${model} c=${connections}`);
+          // Failed requests are reported with the cell (and fail the check), not thrown.
+          const result = await runLoad({
+            url: `${server.url}/v2/models/${model}/infer`,
+            headers,
+            body,
+            connections,
+            durationMs,
+            allowFailures: true,
+          });
+          pool.push({
+            isolation,
+            model: bench.key,
+            provider,
+            execution_provider: meta.parameters?.execution_provider,
+            connections,
+            batching: connections > 1 ? "dynamic (max 64)" : "batch 1",
+            ...result,
+          } as PoolCell);
+        }
       }
     }
     return { repository: await client.repositoryIndex(), demo, pool };
@@ -190,12 +216,22 @@ try {
   report.demoModels = demoCells;
   report.pool = cells;
   const raw = [];
-  for (const provider of ["cuda", "cpu"] as const) {
-    if (provider === "cuda" && gpus.length === 0) continue;
-    log(`raw ORT ${provider}`);
-    raw.push(...await measureRawOrt(wide, width, [1, 64], durationMs, [provider]));
+  const agreement = [];
+  for (const bench of benchModels) {
+    for (const provider of ["cuda", "cpu"] as const) {
+      if (provider === "cuda" && gpus.length === 0) continue;
+      log(`raw ORT ${bench.key} ${provider}`);
+      const rows = await measureRawOrt(bench.bytes, bench.width, [1, 64], durationMs, [provider]);
+      raw.push(...rows.map((row) => ({ model: bench.key, ...row })));
+    }
+    if (gpus.length > 0) {
+      const agreed = await providerAgreement(bench.bytes, bench.width, 8, ["cuda", "cpu"]);
+      log(`${bench.key}: CUDA vs CPU relative error ${agreed.relativeError}`);
+      agreement.push({ model: bench.key, ...agreed });
+    }
   }
   report.raw = raw;
+  report.agreement = agreement;
 } finally {
   await Deno.remove(repository, { recursive: true });
 }
@@ -205,18 +241,28 @@ const benchOnCuda = cells.filter((p) => p.provider === "cuda").every((p) =>
   p.execution_provider === "cuda"
 );
 // Every measured cell answered every request, and at least one.
+// tf32 matrix products land near 3e-4 from float32; 1e-2 would mean wrong kernels. NaN fails.
+const agreementOk = ((report.agreement ?? []) as { relativeError: number; finite: boolean }[])
+  .every((a) => a.finite && a.relativeError < 1e-2);
+report.agreementOk = agreementOk;
 const loadOk = cells.every((p) =>
   p.requests === undefined || (p.requests > 0 && p.errors === 0 && p.non2xx === 0)
 );
 report.loadOk = loadOk;
-report.ok = gpus.length > 0 && demoOnCuda && benchOnCuda && loadOk;
+report.ok = gpus.length > 0 && demoOnCuda && benchOnCuda && loadOk && agreementOk;
 await Deno.writeTextFile(
   join(values.out, "gpu_check.json"),
   JSON.stringify(report, null, 2) + "\n",
 );
 console.log(
   JSON.stringify(
-    { ok: report.ok, demoModels: report.demoModels, pool: report.pool, raw: report.raw },
+    {
+      ok: report.ok,
+      demoModels: report.demoModels,
+      pool: report.pool,
+      raw: report.raw,
+      agreement: report.agreement,
+    },
     null,
     2,
   ),

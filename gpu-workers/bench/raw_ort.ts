@@ -96,3 +96,42 @@ export async function providerAgreement(
   }
   return { providers, batch, relativeError: Math.sqrt(diff / norm), finite };
 }
+
+export interface ShapeCost {
+  batch: number;
+  /** The first run at this batch size: what a new input shape costs. */
+  firstMs: number;
+  /** The run right after, same shape. */
+  repeatMs: number;
+}
+
+/**
+ * Times the first and the second run at each batch size, in order, on one session: the gap is
+ * what the provider spends per new input shape (cuDNN's algorithm search under CUDA), the cost
+ * that padding batches to a few buckets bounds.
+ */
+export async function newShapeCost(
+  model: Uint8Array,
+  width: number,
+  batches: readonly number[],
+  provider: ExecutionProvider,
+): Promise<ShapeCost[]> {
+  const { session } = await createSessionWithFallback(model, [provider]);
+  const costs: ShapeCost[] = [];
+  try {
+    for (const batch of batches) {
+      const data = new Float32Array(batch * width);
+      for (let r = 0; r < batch; r++) data.set(sampleRow(width, r + 1), r * width);
+      const feeds = { input: new ort.Tensor("float32", data, [batch, width]) };
+      let t = performance.now();
+      await session.run(feeds);
+      const firstMs = performance.now() - t;
+      t = performance.now();
+      await session.run(feeds);
+      costs.push({ batch, firstMs, repeatMs: performance.now() - t });
+    }
+  } finally {
+    await session.release();
+  }
+  return costs;
+}

@@ -10,6 +10,7 @@ import { failed, unavailable } from "@edgeml/shared/errors";
 import { type Device, DeviceGoneError } from "../device/device.ts";
 import { InstanceHungError, InstanceRunError, type RunResult } from "../device/model_instances.ts";
 import { concatRows, splitRows } from "./batch_tensors.ts";
+import { bucketFor, padRows, trimRows } from "./batch_buckets.ts";
 import type { Job, ServedVersion } from "./served_version.ts";
 
 /** When a request refused for overload, start-up or shutdown may be retried. */
@@ -60,22 +61,26 @@ export async function executeBatch(
   const batched = jobs.length > 1;
   // A lone request fetches only what it asked for; a batch fetches all and filters after.
   const wanted = batched ? undefined : jobs[0].outputs;
+  const rows = jobs.reduce((n, j) => n + j.rows, 0);
+  const paddedRows = bucketFor(rows, served.batchBuckets);
   let lost: Error | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     // Device threads take the batch's buffers by transfer: a batch's rows are joined into a
     // buffer of its own (so a rerun joins them anew), a lone request's are sent as they are
     // only when its caller handed them over (a request body; it cannot rerun once they went
     // with a hung instance), and copied otherwise.
-    const inputs = batched || jobs[0].handedOver
+    const joined = batched || jobs[0].handedOver
       ? concatRows(jobs.map((j) => j.tensors))
       : jobs[0].tensors.map((t) => ({ ...t, bytes: t.bytes.slice() }));
-    if (detached(inputs)) break;
+    if (detached(joined)) break;
+    const inputs = padRows(joined, paddedRows);
     const device = await waitForDevice(context, served);
     const dispatchedAt = performance.now();
     try {
       const result = await device.run(served.key, inputs, wanted);
       context.onExecuted(served, jobs, result, dispatchedAt);
-      const split = batched ? splitRows(result.outputs, jobs.map((j) => j.rows)) : [result.outputs];
+      const outputs = paddedRows === rows ? result.outputs : trimRows(result.outputs, rows);
+      const split = batched ? splitRows(outputs, jobs.map((j) => j.rows)) : [outputs];
       return split.map((perJob, i) => {
         const asked = jobs[i].outputs;
         return asked ? perJob.filter((t) => asked.includes(t.name)) : perJob;

@@ -12,6 +12,7 @@ import {
   unavailable,
   unprocessable,
 } from "@edgeml/shared/errors";
+import { batchBuckets } from "./batch_buckets.ts";
 import { DynamicBatcher } from "../batcher/dynamic_batcher.ts";
 import { DeviceGoneError, ModelLoadError } from "../device/device.ts";
 import type { ResolvedModelConfig } from "../repository/resolved_config.ts";
@@ -311,6 +312,9 @@ export class ModelRegistry {
       placements: done.map((d) => ({ device: d.device, instances: d.instances })),
       provider,
       fallbacks,
+      batchBuckets: provider === "cuda"
+        ? batchBuckets(config.maxBatchSize, batching?.preferredBatchSizes ?? [])
+        : [],
       batcher: new DynamicBatcher<Job, Tensor[]>({
         batching: batching !== undefined && config.maxBatchSize > 0,
         maxBatchRows: config.maxBatchSize,

@@ -26,6 +26,8 @@ export interface ServedVersion {
   placements: { device: Device; instances: number }[];
   provider: ExecutionProvider;
   fallbacks: ProviderAttempt[];
+  /** Row counts a batch is padded up to before it runs (CUDA only; see batch_buckets.ts). */
+  batchBuckets: number[];
   batcher: DynamicBatcher<Job, Tensor[]>;
 }
 

@@ -20,12 +20,13 @@ import { join } from "node:path";
 import { buildMlpClassifier, DEMO_MODELS, encodeModel } from "@edgeml/shared/onnx";
 import { runLoad } from "@edgeml/loadtests";
 import { inferBody } from "@edgeml/loadtests/scenarios";
+import { sampleRow } from "@edgeml/loadtests/scenario_matrix";
 import { createOipClient } from "../client/oip_client.ts";
 import { detectGpus } from "../pool/devices.ts";
 import { seedDemoRepository } from "../repository/demo_repository.ts";
 import type { Isolation } from "../pool/pool.ts";
 import { startPoolServer } from "../server/pool_server.ts";
-import { measureRawOrt, providerAgreement } from "../bench/raw_ort.ts";
+import { measureRawOrt, newShapeCost, providerAgreement } from "../bench/raw_ort.ts";
 import { BENCH_CONV_NET, buildConvNet, convNetInputWidth } from "../bench/conv_net.ts";
 import { writeVersion } from "../testing/fixture_repository.ts";
 
@@ -161,6 +162,35 @@ async function checkPool(isolation: Isolation) {
       });
     }
     log(`${isolation}: demo models: ${JSON.stringify(demo)}`);
+    // The same 3 rows through the pool on each provider: a 3-row batch is padded to the
+    // 4-row bucket on CUDA and trimmed back, so this also proves the padding is invisible.
+    for (const bench of benchModels) {
+      const rows = 3;
+      const data = Array.from({ length: rows }, (_, r) => [...sampleRow(bench.width, 500 + r)])
+        .flat();
+      const answers = [];
+      for (const provider of ["cuda", "cpu"] as const) {
+        const response = await client.infer(`${bench.key}_${provider}`, {
+          inputs: [{ name: "input", datatype: "FP32", shape: [rows, bench.width], data }],
+        });
+        answers.push(response.outputs[0]);
+      }
+      const [onCuda, onCpu] = answers.map((o) => (o.data as number[]).map(Number));
+      let diff = 0;
+      let norm = 0;
+      onCpu.forEach((v, i) => {
+        diff += (onCuda[i] - v) ** 2;
+        norm += v ** 2;
+      });
+      poolAgreement.push({
+        isolation,
+        model: bench.key,
+        rows,
+        shapes: answers.map((o) => o.shape),
+        relativeError: Math.sqrt(diff / norm),
+        finite: onCuda.length === onCpu.length && onCuda.every(Number.isFinite),
+      });
+    }
     for (const bench of benchModels) {
       for (const provider of ["cuda", "cpu"] as const) {
         const model = `${bench.key}_${provider}`;
@@ -204,6 +234,14 @@ async function checkPool(isolation: Isolation) {
   }
 }
 
+const poolAgreement: {
+  isolation: Isolation;
+  model: string;
+  rows: number;
+  shapes: unknown[];
+  relativeError: number;
+  finite: boolean;
+}[] = [];
 const demoCells: DemoCell[] = [];
 const cells: PoolCell[] = [];
 try {
@@ -232,6 +270,23 @@ try {
   }
   report.raw = raw;
   report.agreement = agreement;
+  report.poolAgreement = poolAgreement;
+  if (gpus.length > 0) {
+    // Every new batch size's first run on CUDA, then a repeat: the per-shape cost buckets bound.
+    const conv = benchModels.find((b) => b.key === "conv")!;
+    report.newShapeCost = await newShapeCost(conv.bytes, conv.width, [
+      1,
+      2,
+      3,
+      5,
+      8,
+      13,
+      21,
+      34,
+      64,
+    ], "cuda");
+    log(`conv new-shape cost on CUDA: ${JSON.stringify(report.newShapeCost)}`);
+  }
 } finally {
   await Deno.remove(repository, { recursive: true });
 }
@@ -244,12 +299,17 @@ const benchOnCuda = cells.filter((p) => p.provider === "cuda").every((p) =>
 // tf32 matrix products land near 3e-4 from float32; 1e-2 would mean wrong kernels. NaN fails.
 const agreementOk = ((report.agreement ?? []) as { relativeError: number; finite: boolean }[])
   .every((a) => a.finite && a.relativeError < 1e-2);
-report.agreementOk = agreementOk;
+const poolAgreementOk = poolAgreement.every((a) =>
+  a.finite && a.relativeError < 1e-2 &&
+  a.shapes.every((shape) => JSON.stringify(shape).startsWith("[3,"))
+);
+report.agreementOk = agreementOk && poolAgreementOk;
 const loadOk = cells.every((p) =>
   p.requests === undefined || (p.requests > 0 && p.errors === 0 && p.non2xx === 0)
 );
 report.loadOk = loadOk;
-report.ok = gpus.length > 0 && demoOnCuda && benchOnCuda && loadOk && agreementOk;
+report.ok = gpus.length > 0 && demoOnCuda && benchOnCuda && loadOk && agreementOk &&
+  poolAgreementOk;
 await Deno.writeTextFile(
   join(values.out, "gpu_check.json"),
   JSON.stringify(report, null, 2) + "\n",
@@ -262,9 +322,11 @@ console.log(
       pool: report.pool,
       raw: report.raw,
       agreement: report.agreement,
+      poolAgreement: report.poolAgreement,
+      newShapeCost: report.newShapeCost,
     },
     null,
     2,
   ),
 );
-Deno.exit(report.ok || (values["allow-cpu"] && loadOk) ? 0 : 1);
+Deno.exit(report.ok || (values["allow-cpu"] && loadOk && poolAgreementOk) ? 0 : 1);

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import type { Tensor } from "@edgeml/shared/contracts";
+import { batchBuckets, bucketFor, padRows, trimRows } from "./batch_buckets.ts";
+
+function floats(name: string, rows: number, cols: number, start = 1): Tensor {
+  const data = Float32Array.from({ length: rows * cols }, (_, i) => start + i);
+  return { name, datatype: "FP32", shape: [rows, cols], bytes: new Uint8Array(data.buffer) };
+}
+
+const values = (t: Tensor) =>
+  Array.from(new Float32Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 4));
+
+Deno.test("buckets: powers of two up to max_batch_size, the max itself last", () => {
+  assert.deepEqual(batchBuckets(64, []), [1, 2, 4, 8, 16, 32, 64]);
+  assert.deepEqual(batchBuckets(48, []), [1, 2, 4, 8, 16, 32, 48]);
+  assert.deepEqual(batchBuckets(1, []), [1]);
+  assert.deepEqual(batchBuckets(0, []), [], "no batch dimension: nothing to pad");
+});
+
+Deno.test("buckets: the config's preferred batch sizes replace the powers of two", () => {
+  assert.deepEqual(batchBuckets(64, [32, 8]), [8, 32, 64]);
+  assert.deepEqual(batchBuckets(16, [4, 99]), [4, 16], "sizes over the max are not buckets");
+});
+
+Deno.test("bucketFor takes the smallest bucket that holds the rows", () => {
+  const buckets = [1, 2, 4, 8, 16];
+  assert.equal(bucketFor(1, buckets), 1);
+  assert.equal(bucketFor(3, buckets), 4);
+  assert.equal(bucketFor(16, buckets), 16);
+  assert.equal(bucketFor(17, buckets), 17, "over every bucket: unpadded");
+  assert.equal(bucketFor(5, []), 5, "no buckets (CPU): unpadded");
+});
+
+Deno.test("padRows appends zero rows to every input; trimRows drops them from outputs", () => {
+  const a = floats("a", 3, 2);
+  const b: Tensor = {
+    name: "b",
+    datatype: "INT64",
+    shape: [3],
+    bytes: new Uint8Array(new BigInt64Array([7n, 8n, 9n]).buffer),
+  };
+  const padded = padRows([a, b], 4);
+  assert.deepEqual(padded[0].shape, [4, 2]);
+  assert.deepEqual(values(padded[0]), [1, 2, 3, 4, 5, 6, 0, 0]);
+  assert.deepEqual(padded[1].shape, [4]);
+  assert.deepEqual(Array.from(new BigInt64Array(padded[1].bytes.buffer)), [7n, 8n, 9n, 0n]);
+  assert.deepEqual(values(a), [1, 2, 3, 4, 5, 6], "the request's own tensor is untouched");
+
+  const out = floats("out", 4, 3, 10);
+  const trimmed = trimRows([out], 3);
+  assert.deepEqual(trimmed[0].shape, [3, 3]);
+  assert.deepEqual(values(trimmed[0]), [10, 11, 12, 13, 14, 15, 16, 17, 18]);
+  assert.equal(trimRows([out], 4)[0], out, "nothing to trim: the same tensor");
+});
+
+Deno.test("padRows leaves full batches and BYTES inputs as they are", () => {
+  const a = floats("a", 4, 2);
+  const same = [a];
+  assert.equal(padRows(same, 4), same);
+  const text: Tensor = { name: "t", datatype: "BYTES", shape: [1], bytes: new Uint8Array(8) };
+  const mixed = [floats("a", 1, 2), text];
+  assert.equal(padRows(mixed, 2), mixed, "strings have no fixed row size to pad");
+});

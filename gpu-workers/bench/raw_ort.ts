@@ -108,7 +108,7 @@ export interface ShapeCost {
 /**
  * Times the first and the second run at each batch size, in order, on one session: the gap is
  * what the provider spends per new input shape (cuDNN's algorithm search under CUDA), the cost
- * that padding batches to a few buckets bounds.
+ * that padding every CUDA batch to one size avoids.
  */
 export async function newShapeCost(
   model: Uint8Array,
@@ -134,4 +134,37 @@ export async function newShapeCost(
     await session.release();
   }
   return costs;
+}
+
+/**
+ * Mean time per run when consecutive runs alternate between batch sizes, next to the mean when
+ * they repeat one size: whether a provider re-plans on every change of input shape rather than
+ * once per shape.
+ */
+export async function shapeSwitchCost(
+  model: Uint8Array,
+  width: number,
+  batches: readonly number[],
+  rounds: number,
+  provider: ExecutionProvider,
+): Promise<{ batches: readonly number[]; alternatingMs: number; steadyMs: number }> {
+  const { session } = await createSessionWithFallback(model, [provider]);
+  const feedsOf = (batch: number) => {
+    const data = new Float32Array(batch * width);
+    for (let r = 0; r < batch; r++) data.set(sampleRow(width, r + 1), r * width);
+    return { input: new ort.Tensor("float32", data, [batch, width]) };
+  };
+  const feeds = batches.map(feedsOf);
+  try {
+    for (const f of feeds) await session.run(f); // every shape seen once before timing
+    let t = performance.now();
+    for (let i = 0; i < rounds; i++) for (const f of feeds) await session.run(f);
+    const alternatingMs = (performance.now() - t) / (rounds * feeds.length);
+    t = performance.now();
+    for (const f of feeds) for (let i = 0; i < rounds; i++) await session.run(f);
+    const steadyMs = (performance.now() - t) / (rounds * feeds.length);
+    return { batches, alternatingMs, steadyMs };
+  } finally {
+    await session.release();
+  }
 }

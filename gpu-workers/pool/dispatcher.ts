@@ -10,7 +10,7 @@ import { failed, unavailable } from "@edgeml/shared/errors";
 import { type Device, DeviceGoneError } from "../device/device.ts";
 import { InstanceHungError, InstanceRunError, type RunResult } from "../device/model_instances.ts";
 import { concatRows, splitRows } from "./batch_tensors.ts";
-import { bucketFor, padRows, trimRows } from "./batch_buckets.ts";
+import { padRows, trimRows } from "./batch_padding.ts";
 import type { Job, ServedVersion } from "./served_version.ts";
 
 /** When a request refused for overload, start-up or shutdown may be retried. */
@@ -62,7 +62,7 @@ export async function executeBatch(
   // A lone request fetches only what it asked for; a batch fetches all and filters after.
   const wanted = batched ? undefined : jobs[0].outputs;
   const rows = jobs.reduce((n, j) => n + j.rows, 0);
-  const paddedRows = bucketFor(rows, served.batchBuckets);
+  const paddedRows = Math.max(rows, served.padBatchesTo);
   let lost: Error | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     // Device threads take the batch's buffers by transfer: a batch's rows are joined into a

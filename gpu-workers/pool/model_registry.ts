@@ -12,7 +12,6 @@ import {
   unavailable,
   unprocessable,
 } from "@edgeml/shared/errors";
-import { batchBuckets } from "./batch_buckets.ts";
 import { DynamicBatcher } from "../batcher/dynamic_batcher.ts";
 import { DeviceGoneError, ModelLoadError } from "../device/device.ts";
 import type { ResolvedModelConfig } from "../repository/resolved_config.ts";
@@ -25,6 +24,7 @@ import {
 } from "../repository/repository.ts";
 import { capacity, type DispatchContext, executeBatch, RETRY } from "./dispatcher.ts";
 import { checkDeclaredTensors } from "./declared_tensors.ts";
+import { paddedBatchRows } from "./batch_padding.ts";
 import { placeInstances } from "./placement.ts";
 import type { Job, ServedVersion } from "./served_version.ts";
 import type { Supervisor } from "./supervisor.ts";
@@ -312,9 +312,7 @@ export class ModelRegistry {
       placements: done.map((d) => ({ device: d.device, instances: d.instances })),
       provider,
       fallbacks,
-      batchBuckets: provider === "cuda"
-        ? batchBuckets(config.maxBatchSize, batching?.preferredBatchSizes ?? [])
-        : [],
+      padBatchesTo: paddedBatchRows(provider, config.maxBatchSize, config.cudaBatchPadding),
       batcher: new DynamicBatcher<Job, Tensor[]>({
         batching: batching !== undefined && config.maxBatchSize > 0,
         maxBatchRows: config.maxBatchSize,

@@ -26,8 +26,8 @@ export interface ServedVersion {
   placements: { device: Device; instances: number }[];
   provider: ExecutionProvider;
   fallbacks: ProviderAttempt[];
-  /** Row counts a batch is padded up to before it runs (CUDA only; see batch_buckets.ts). */
-  batchBuckets: number[];
+  /** Rows each batch is padded to before it runs; 0 = none (see batch_padding.ts). */
+  padBatchesTo: number;
   batcher: DynamicBatcher<Job, Tensor[]>;
 }
 

@@ -79,6 +79,11 @@ export interface ResolvedModelConfig {
    * becomes a ceiling; a queue holding as many rows as the last batch took goes at once.
    */
   adaptiveQueueDelay: boolean;
+  /**
+   * Parameter `cuda_batch_padding` (this server's, default "true"): on CUDA every batch is padded
+   * to `maxBatchSize` rows, so each session sees one input shape (see pool/batch_padding.ts).
+   */
+  cudaBatchPadding: boolean;
   declaredInputs?: DeclaredTensor[];
   declaredOutputs?: DeclaredTensor[];
   /** The model file in each version folder. */
@@ -400,6 +405,7 @@ export function resolveModelConfig(
   let executionDeadlineMs = DEFAULT_EXECUTION_DEADLINE_MS;
   let cpuFallback = true;
   let adaptiveQueueDelay = false;
+  let cudaBatchPadding = true;
   for (const [key, { string_value: text }] of Object.entries(parameters)) {
     if (key === "intra_op_thread_count") {
       const n = parseIntParameter(issues, key, text, 0, MAX_INTRA_OP_THREADS);
@@ -417,6 +423,11 @@ export function resolveModelConfig(
         issues.push(`parameters.adaptive_queue_delay: expected "true" or "false", found '${text}'`);
       }
       adaptiveQueueDelay = text === "true";
+    } else if (key === "cuda_batch_padding") {
+      if (text !== "true" && text !== "false") {
+        issues.push(`parameters.cuda_batch_padding: expected "true" or "false", found '${text}'`);
+      }
+      cudaBatchPadding = text !== "false";
     } else ignored.push(`parameters.${key}`);
   }
 
@@ -480,6 +491,7 @@ export function resolveModelConfig(
     ...(intraOpThreads !== undefined ? { intraOpThreads } : {}),
     executionDeadlineMs,
     adaptiveQueueDelay,
+    cudaBatchPadding,
     ...(declaredInputs ? { declaredInputs } : {}),
     ...(declaredOutputs ? { declaredOutputs } : {}),
     defaultModelFilename,

@@ -19,6 +19,7 @@ Deno.test("an empty config resolves to Triton's defaults", () => {
     executionProviders: ["cuda", "cpu"],
     executionDeadlineMs: 10_000,
     adaptiveQueueDelay: false,
+    cudaBatchPadding: true,
     defaultModelFilename: "model.onnx",
     ignored: [],
     triton: undefined,
@@ -222,4 +223,15 @@ Deno.test("accelerators: tensorrt is ignored with CUDA still used; cpu_fallback 
     "optimization.execution_accelerators.gpu_execution_accelerator.0",
   ]);
   invalid({ parameters: { cpu_fallback: { string_value: "no" } } });
+});
+
+Deno.test('cuda_batch_padding: on by default, "false" turns it off, anything else is refused', () => {
+  assert.equal(resolveModelConfig("m", { max_batch_size: 8 }).cudaBatchPadding, true);
+  const off = resolveModelConfig("m", {
+    max_batch_size: 8,
+    parameters: { cuda_batch_padding: { string_value: "false" } },
+  });
+  assert.equal(off.cudaBatchPadding, false);
+  assert.deepEqual(off.ignored, [], "a parameter this server applies is not listed as ignored");
+  invalid({ parameters: { cuda_batch_padding: { string_value: "off" } } });
 });

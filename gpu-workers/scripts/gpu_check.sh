@@ -56,4 +56,4 @@ ldd "$ortdir/libonnxruntime_providers_cuda.so" > "$out/ldd-cuda-provider.txt" 2>
 # package.json only pins Deno for npx; the bundle brings its own Deno binary.
 export DENO_NO_UPDATE_CHECK=1 DENO_NO_PACKAGE_JSON=1
 "$deno" --version | head -1 >&2
-"$deno" run --allow-all --cached-only gpu-workers/scripts/gpu_check.ts --out "$out" "$@"
+"$deno" run --allow-all --cached-only "${GPU_CHECK_SCRIPT:-gpu-workers/scripts/gpu_check.ts}" --out "$out" "$@"

@@ -162,8 +162,8 @@ async function checkPool(isolation: Isolation) {
       });
     }
     log(`${isolation}: demo models: ${JSON.stringify(demo)}`);
-    // The same 3 rows through the pool on each provider: a 3-row batch is padded to the
-    // 4-row bucket on CUDA and trimmed back, so this also proves the padding is invisible.
+    // The same 3 rows through the pool on each provider: on CUDA they are padded to
+    // max_batch_size and trimmed back, so this also proves the padding is invisible.
     for (const bench of benchModels) {
       const rows = 3;
       const data = Array.from({ length: rows }, (_, r) => [...sampleRow(bench.width, 500 + r)])
@@ -272,7 +272,7 @@ try {
   report.agreement = agreement;
   report.poolAgreement = poolAgreement;
   if (gpus.length > 0) {
-    // Every new batch size's first run on CUDA, then a repeat: the per-shape cost buckets bound.
+    // Every new batch size's first run on CUDA, then a repeat: the per-shape cost padding avoids.
     const conv = benchModels.find((b) => b.key === "conv")!;
     report.newShapeCost = await newShapeCost(conv.bytes, conv.width, [
       1,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Tensor } from "@edgeml/shared/contracts";
-import { batchBuckets, bucketFor, padRows, trimRows } from "./batch_buckets.ts";
+import { paddedBatchRows, padRows, trimRows } from "./batch_padding.ts";
 
 function floats(name: string, rows: number, cols: number, start = 1): Tensor {
   const data = Float32Array.from({ length: rows * cols }, (_, i) => start + i);
@@ -10,25 +10,11 @@ function floats(name: string, rows: number, cols: number, start = 1): Tensor {
 const values = (t: Tensor) =>
   Array.from(new Float32Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 4));
 
-Deno.test("buckets: powers of two up to max_batch_size, the max itself last", () => {
-  assert.deepEqual(batchBuckets(64, []), [1, 2, 4, 8, 16, 32, 64]);
-  assert.deepEqual(batchBuckets(48, []), [1, 2, 4, 8, 16, 32, 48]);
-  assert.deepEqual(batchBuckets(1, []), [1]);
-  assert.deepEqual(batchBuckets(0, []), [], "no batch dimension: nothing to pad");
-});
-
-Deno.test("buckets: the config's preferred batch sizes replace the powers of two", () => {
-  assert.deepEqual(batchBuckets(64, [32, 8]), [8, 32, 64]);
-  assert.deepEqual(batchBuckets(16, [4, 99]), [4, 16], "sizes over the max are not buckets");
-});
-
-Deno.test("bucketFor takes the smallest bucket that holds the rows", () => {
-  const buckets = [1, 2, 4, 8, 16];
-  assert.equal(bucketFor(1, buckets), 1);
-  assert.equal(bucketFor(3, buckets), 4);
-  assert.equal(bucketFor(16, buckets), 16);
-  assert.equal(bucketFor(17, buckets), 17, "over every bucket: unpadded");
-  assert.equal(bucketFor(5, []), 5, "no buckets (CPU): unpadded");
+Deno.test("CUDA versions pad every batch to max_batch_size unless the parameter turns it off", () => {
+  assert.equal(paddedBatchRows("cuda", 64, true), 64);
+  assert.equal(paddedBatchRows("cuda", 64, false), 0, "cuda_batch_padding: false");
+  assert.equal(paddedBatchRows("cpu", 64, true), 0, "the CPU provider does not re-plan per shape");
+  assert.equal(paddedBatchRows("cuda", 0, true), 0, "no batch dimension: nothing to pad");
 });
 
 Deno.test("padRows appends zero rows to every input; trimRows drops them from outputs", () => {

@@ -10,11 +10,18 @@ function floats(name: string, rows: number, cols: number, start = 1): Tensor {
 const values = (t: Tensor) =>
   Array.from(new Float32Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 4));
 
-Deno.test("CUDA versions pad every batch to max_batch_size unless the parameter turns it off", () => {
-  assert.equal(paddedBatchRows("cuda", 64, true), 64);
-  assert.equal(paddedBatchRows("cuda", 64, false), 0, "cuda_batch_padding: false");
-  assert.equal(paddedBatchRows("cpu", 64, true), 0, "the CPU provider does not re-plan per shape");
-  assert.equal(paddedBatchRows("cuda", 0, true), 0, "no batch dimension: nothing to pad");
+Deno.test("CUDA pads to max_batch_size: always, never, or (auto) for models with convolutions", () => {
+  const conv = () => true;
+  const noConv = () => false;
+  assert.equal(paddedBatchRows("cuda", 64, "auto", conv), 64);
+  assert.equal(paddedBatchRows("cuda", 64, "auto", noConv), 0);
+  assert.equal(paddedBatchRows("cuda", 64, "true", noConv), 64);
+  assert.equal(paddedBatchRows("cuda", 64, "false", conv), 0);
+  assert.equal(paddedBatchRows("cpu", 64, "true", conv), 0, "the CPU provider re-plans nothing");
+  assert.equal(paddedBatchRows("cuda", 0, "true", conv), 0, "no batch dimension: nothing to pad");
+  let asked = 0;
+  paddedBatchRows("cpu", 64, "auto", () => ++asked > 0);
+  assert.equal(asked, 0, "the model is read only when it matters");
 });
 
 Deno.test("padRows appends zero rows to every input; trimRows drops them from outputs", () => {

@@ -25,6 +25,8 @@ import {
 import { capacity, type DispatchContext, executeBatch, RETRY } from "./dispatcher.ts";
 import { checkDeclaredTensors } from "./declared_tensors.ts";
 import { paddedBatchRows } from "./batch_padding.ts";
+import { hasConvolution } from "./convolution_ops.ts";
+import { decodeModel } from "@edgeml/shared/onnx";
 import { placeInstances } from "./placement.ts";
 import type { Job, ServedVersion } from "./served_version.ts";
 import type { Supervisor } from "./supervisor.ts";
@@ -301,6 +303,20 @@ export class ModelRegistry {
         );
       }
     }
+    const padBatchesTo = paddedBatchRows(
+      provider,
+      config.maxBatchSize,
+      config.cudaBatchPadding,
+      () => {
+        // Read on CUDA hosts only, once per load. A file ORT runs but protobufjs cannot decode
+        // (over 2 GB) is served unpadded rather than refused.
+        try {
+          return hasConvolution(decodeModel(Deno.readFileSync(path), path));
+        } catch {
+          return false;
+        }
+      },
+    );
     const batching = config.dynamicBatching;
     const served: ServedVersion = {
       name,
@@ -312,7 +328,7 @@ export class ModelRegistry {
       placements: done.map((d) => ({ device: d.device, instances: d.instances })),
       provider,
       fallbacks,
-      padBatchesTo: paddedBatchRows(provider, config.maxBatchSize, config.cudaBatchPadding),
+      padBatchesTo,
       batcher: new DynamicBatcher<Job, Tensor[]>({
         batching: batching !== undefined && config.maxBatchSize > 0,
         maxBatchRows: config.maxBatchSize,

@@ -32,6 +32,8 @@ export interface DeclaredTensor {
   dims: number[];
 }
 
+export type CudaBatchPadding = "auto" | "true" | "false";
+
 export interface ResolvedDynamicBatching {
   maxQueueDelayUs: number;
   preferredBatchSizes: number[];
@@ -80,10 +82,11 @@ export interface ResolvedModelConfig {
    */
   adaptiveQueueDelay: boolean;
   /**
-   * Parameter `cuda_batch_padding` (this server's, default "true"): on CUDA every batch is padded
-   * to `maxBatchSize` rows, so each session sees one input shape (see pool/batch_padding.ts).
+   * Parameter `cuda_batch_padding` (this server's): on CUDA, pad every batch to `maxBatchSize`
+   * rows so each session sees one input shape; "auto" (default) does so for models with
+   * convolutions (see pool/batch_padding.ts).
    */
-  cudaBatchPadding: boolean;
+  cudaBatchPadding: CudaBatchPadding;
   declaredInputs?: DeclaredTensor[];
   declaredOutputs?: DeclaredTensor[];
   /** The model file in each version folder. */
@@ -405,7 +408,7 @@ export function resolveModelConfig(
   let executionDeadlineMs = DEFAULT_EXECUTION_DEADLINE_MS;
   let cpuFallback = true;
   let adaptiveQueueDelay = false;
-  let cudaBatchPadding = true;
+  let cudaBatchPadding: CudaBatchPadding = "auto";
   for (const [key, { string_value: text }] of Object.entries(parameters)) {
     if (key === "intra_op_thread_count") {
       const n = parseIntParameter(issues, key, text, 0, MAX_INTRA_OP_THREADS);
@@ -424,10 +427,12 @@ export function resolveModelConfig(
       }
       adaptiveQueueDelay = text === "true";
     } else if (key === "cuda_batch_padding") {
-      if (text !== "true" && text !== "false") {
-        issues.push(`parameters.cuda_batch_padding: expected "true" or "false", found '${text}'`);
+      if (text === "auto" || text === "true" || text === "false") cudaBatchPadding = text;
+      else {
+        issues.push(
+          `parameters.cuda_batch_padding: expected "auto", "true" or "false", found '${text}'`,
+        );
       }
-      cudaBatchPadding = text !== "false";
     } else ignored.push(`parameters.${key}`);
   }
 

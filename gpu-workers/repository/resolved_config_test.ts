@@ -19,7 +19,7 @@ Deno.test("an empty config resolves to Triton's defaults", () => {
     executionProviders: ["cuda", "cpu"],
     executionDeadlineMs: 10_000,
     adaptiveQueueDelay: false,
-    cudaBatchPadding: true,
+    cudaBatchPadding: "auto",
     defaultModelFilename: "model.onnx",
     ignored: [],
     triton: undefined,
@@ -225,13 +225,19 @@ Deno.test("accelerators: tensorrt is ignored with CUDA still used; cpu_fallback 
   invalid({ parameters: { cpu_fallback: { string_value: "no" } } });
 });
 
-Deno.test('cuda_batch_padding: on by default, "false" turns it off, anything else is refused', () => {
-  assert.equal(resolveModelConfig("m", { max_batch_size: 8 }).cudaBatchPadding, true);
-  const off = resolveModelConfig("m", {
-    max_batch_size: 8,
-    parameters: { cuda_batch_padding: { string_value: "false" } },
-  });
-  assert.equal(off.cudaBatchPadding, false);
-  assert.deepEqual(off.ignored, [], "a parameter this server applies is not listed as ignored");
+Deno.test("cuda_batch_padding: auto by default, true or false when set, anything else refused", () => {
+  assert.equal(resolveModelConfig("m", { max_batch_size: 8 }).cudaBatchPadding, "auto");
+  for (const value of ["true", "false", "auto"] as const) {
+    const config = resolveModelConfig("m", {
+      max_batch_size: 8,
+      parameters: { cuda_batch_padding: { string_value: value } },
+    });
+    assert.equal(config.cudaBatchPadding, value);
+    assert.deepEqual(
+      config.ignored,
+      [],
+      "a parameter this server applies is not listed as ignored",
+    );
+  }
   invalid({ parameters: { cuda_batch_padding: { string_value: "off" } } });
 });

@@ -20,7 +20,7 @@ import { buildCorpus } from "./corpus.ts";
 import { loadFaqBenchData } from "./faq_data.ts";
 import { faqQuality, type QualityRow } from "./faq_quality.ts";
 import { buildAll, type Engine, quantile, timeQueries } from "./latency.ts";
-import { oursCorpus, oursFaq } from "./ours.ts";
+import { oursCorpus, oursFaq, oursFaqFused } from "./ours.ts";
 import { oursRerankedFaq } from "./ours_reranked.ts";
 import { miniSearchCorpus, miniSearchFaq } from "./peer_minisearch.ts";
 import { oramaCorpus, oramaFaq } from "./peer_orama.ts";
@@ -67,7 +67,8 @@ if (!faqData) {
     return ids;
   };
   quality = [
-    await faqQuality("ours", oursFaq(faqData.faqs), faqData),
+    await faqQuality("ours (query endpoint)", oursFaqFused(faqData.faqs), faqData),
+    await faqQuality("ours, BM25F alone", oursFaq(faqData.faqs), faqData),
     await faqQuality("ours + re-ranker", timed, faqData),
     await faqQuality("MiniSearch (question)", miniSearchFaq(faqData.faqs, ["question"]), faqData),
     await faqQuality(

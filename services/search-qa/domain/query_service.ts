@@ -1,9 +1,10 @@
 /**
  * Queries against an index's current snapshot, held in memory: the edge loads the version the
  * index record names (read-only, from the artifact store) and swaps to a newer one only once it
- * is loaded, so no query is dropped. Candidates are ranked by BM25F times the feedback prior, or,
- * when the version has a learned re-ranker and the edge has workers, the first 30 by the
- * re-ranker's score times the prior (`rerank.ts`; BM25F order if the worker call fails), then
+ * is loaded, so no query is dropped. Candidates are ranked by BM25F times the feedback prior,
+ * the first 30 fused with their resemblance to the query's wording (`head_fusion.ts`), or, when
+ * the version has a learned re-ranker and the edge has workers, by the re-ranker's score times
+ * the prior (`rerank.ts`; the first way if the worker call fails), then
  * shaped into Kendra's result items; the caller's city becomes the default `city` filter
  * when the request names none. Each item's `scoreConfidence` is its c (`confidence.ts`) cut by
  * the version's calibrated thresholds (`<version>.calibration.json`), the fixed ones without.
@@ -22,7 +23,6 @@ import type { OipClient } from "@edgeml/gpu-workers/client";
 import type { z } from "zod";
 import { validateFilter } from "./attribute_filter.ts";
 import type { FeedbackPriors } from "./feedback.ts";
-import { NO_PRIOR } from "./feedback.ts";
 import {
   confidenceLevel,
   confidenceScore,
@@ -39,6 +39,7 @@ import {
   snapshotPath,
 } from "./index_catalog.ts";
 import { rerank } from "./rerank.ts";
+import { fuseWithHeadSimilarity } from "./head_fusion.ts";
 import { createRerankerClient } from "./reranker_client.ts";
 import { parseRerankerManifest, type RerankerManifest } from "./reranker_manifest.ts";
 import { answerItem, type Confidence, resultItem, type StoredItem } from "./result_items.ts";
@@ -159,26 +160,23 @@ export function createQueryService(
       : undefined;
     const prior = await priors.priors(name, request.queryText);
     const score = reranker && rerankers?.scorer(reranker);
-    const reorders = prior !== NO_PRIOR || score !== undefined;
     const wanted = request.pageNumber * request.pageSize;
     const result = index.search({
       text: request.queryText,
       filter,
       facets: request.facets?.map((f) => f.documentAttributeKey),
-      // Without feedback or a re-ranker the index's order is final: only the page is detailed.
-      limit: reorders ? Math.max(CANDIDATES, wanted) : request.pageSize,
-      offset: reorders ? 0 : wanted - request.pageSize,
+      limit: Math.max(CANDIDATES, wanted),
       kinds,
     });
-    const offset = reorders ? 0 : wanted - request.pageSize;
     // Only the first CANDIDATES are re-ranked; deeper hits keep the index's order, so every
     // page is cut from the same ranking whichever page is asked for.
     const byPrior = () => {
       const scored = result.hits.map((hit) => ({ hit, score: hit.score * prior(hit.id) }));
-      return [
+      const first = [
         ...scored.slice(0, CANDIDATES).sort((a, b) => b.score - a.score),
         ...scored.slice(CANDIDATES),
       ];
+      return fuseWithHeadSimilarity(first, request.queryText, index.item, CANDIDATES);
     };
     const ranked = score
       ? await rerank(result.hits, {
@@ -191,19 +189,20 @@ export function createQueryService(
       }).catch(byPrior) // the worker failed: BM25F order, as without a re-ranker
       : byPrior();
     const groups = analyzer.expandQuery(request.queryText);
-    const top = ranked[0]?.score ?? 0;
-    const second = ranked[1]?.score ?? 0;
+    // The lead is the best score's over the runner-up's, whatever order fusion chose.
+    const [top = 0, second = 0] = ranked.slice(0, CANDIDATES).map((r) => r.score)
+      .sort((a, b) => b - a);
     const confidence = (i: number): Confidence => {
       const { hit } = ranked[i];
       const c = confidenceScore(hit, {
         item: index.item(hit.id) as StoredItem,
         groups,
         analyzer,
-        lead: i + offset === 0 ? { top, second } : undefined,
+        lead: i === 0 ? { top, second } : undefined,
       });
       return confidenceLevel(c, thresholds);
     };
-    const start = reorders ? (request.pageNumber - 1) * request.pageSize : 0;
+    const start = (request.pageNumber - 1) * request.pageSize;
     const page = ranked.slice(start, start + request.pageSize);
     const answersOnly = request.queryResultTypeFilter === "ANSWER";
     const items: QueryResultItem[] = [];
@@ -220,7 +219,7 @@ export function createQueryService(
       items.push(resultItem(item, hit.highlights, confidence(start + i), `${queryId}.${hit.id}`));
     }
     // The best passage on the first page also answers with its best sentence.
-    const bestPassage = start + offset === 0 && !answersOnly &&
+    const bestPassage = start === 0 && !answersOnly &&
         request.queryResultTypeFilter !== "QUESTION_ANSWER" &&
         request.queryResultTypeFilter !== "DOCUMENT"
       ? ranked.findIndex((r) => r.hit.kind === "PASSAGE")

@@ -5,7 +5,7 @@
  * fusion (Cormack, Clarke & Büttcher, SIGIR 2009) with its usual k = 60, so no weight is fitted
  * to any data set. It rewards the stored question a resident's paraphrase is worded like, word
  * forms the stemmer leaves apart included; on the COVID FAQ benchmark it moves precision@1
- * 0.518 → 0.543 and MRR 0.605 → 0.644 (docs/benchmarks.md).
+ * 0.518 → 0.537 and MRR 0.605 → 0.641 (docs/benchmarks.md).
  */
 import type { IndexedItem } from "./index_data.ts";
 import { cosine, headText, trigrams } from "./rerank_features.ts";

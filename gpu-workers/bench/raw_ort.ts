@@ -12,6 +12,13 @@ export interface RawResult {
   provider: ExecutionProvider;
 }
 
+/** One `input` feed of `batch` seeded rows (row r from seed `firstSeed + r`). */
+function seededFeeds(width: number, batch: number, firstSeed = 1) {
+  const data = new Float32Array(batch * width);
+  for (let r = 0; r < batch; r++) data.set(sampleRow(width, firstSeed + r), r * width);
+  return { input: new ort.Tensor("float32", data, [batch, width]) };
+}
+
 /** Measures one model at several batch sizes with the same session options the workers use. */
 export async function measureRawOrt(
   model: Uint8Array,
@@ -24,9 +31,7 @@ export async function measureRawOrt(
   const results: RawResult[] = [];
   try {
     for (const batch of batches) {
-      const data = new Float32Array(batch * width);
-      for (let r = 0; r < batch; r++) data.set(sampleRow(width, r + 1), r * width);
-      const feeds = { input: new ort.Tensor("float32", data, [batch, width]) };
+      const feeds = seededFeeds(width, batch);
       for (let i = 0; i < 20; i++) await session.run(feeds);
       const latencies: number[] = [];
       const started = performance.now();
@@ -70,16 +75,13 @@ export async function providerAgreement(
   batch: number,
   providers: [ExecutionProvider, ExecutionProvider],
 ): Promise<ProviderAgreement> {
-  const data = new Float32Array(batch * width);
-  for (let r = 0; r < batch; r++) data.set(sampleRow(width, 1000 + r), r * width);
+  const feeds = seededFeeds(width, batch, 1000);
   const outputs: Float32Array[] = [];
   for (const provider of providers) {
     // Strictly this provider: a silent fallback would compare the CPU with itself.
     const { session } = await createSessionWithFallback(model, [provider]);
     try {
-      const result = await session.run({
-        input: new ort.Tensor("float32", data, [batch, width]),
-      });
+      const result = await session.run(feeds);
       outputs.push(result[session.outputNames[0]].data as Float32Array);
     } finally {
       await session.release();
@@ -120,9 +122,7 @@ export async function newShapeCost(
   const costs: ShapeCost[] = [];
   try {
     for (const batch of batches) {
-      const data = new Float32Array(batch * width);
-      for (let r = 0; r < batch; r++) data.set(sampleRow(width, r + 1), r * width);
-      const feeds = { input: new ort.Tensor("float32", data, [batch, width]) };
+      const feeds = seededFeeds(width, batch);
       let t = performance.now();
       await session.run(feeds);
       const firstMs = performance.now() - t;
@@ -149,12 +149,7 @@ export async function shapeSwitchCost(
   provider: ExecutionProvider,
 ): Promise<{ batches: readonly number[]; alternatingMs: number; steadyMs: number }> {
   const { session } = await createSessionWithFallback(model, [provider]);
-  const feedsOf = (batch: number) => {
-    const data = new Float32Array(batch * width);
-    for (let r = 0; r < batch; r++) data.set(sampleRow(width, r + 1), r * width);
-    return { input: new ort.Tensor("float32", data, [batch, width]) };
-  };
-  const feeds = batches.map(feedsOf);
+  const feeds = batches.map((batch) => seededFeeds(width, batch));
   try {
     for (const f of feeds) await session.run(f); // every shape seen once before timing
     let t = performance.now();

@@ -18,8 +18,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { buildMlpClassifier, DEMO_MODELS, encodeModel } from "@edgeml/shared/onnx";
-import { runLoad } from "@edgeml/loadtests";
-import { inferBody } from "@edgeml/loadtests/scenarios";
+import { loadPoolModel } from "../bench/pool_load.ts";
 import { sampleRow } from "@edgeml/loadtests/scenario_matrix";
 import { createOipClient } from "../client/oip_client.ts";
 import { detectGpus } from "../pool/devices.ts";
@@ -204,18 +203,15 @@ async function checkPool(isolation: Isolation) {
           });
           continue;
         }
-        const { headers, body } = inferBody("binary", bench.width);
         for (const connections of [1, 64]) {
           log(`${isolation}: pool ${model} c=${connections}`);
-          // Failed requests are reported with the cell (and fail the check), not thrown.
-          const result = await runLoad({
-            url: `${server.url}/v2/models/${model}/infer`,
-            headers,
-            body,
+          const result = await loadPoolModel(
+            server.url,
+            model,
+            bench.width,
             connections,
             durationMs,
-            allowFailures: true,
-          });
+          );
           pool.push({
             isolation,
             model: bench.key,

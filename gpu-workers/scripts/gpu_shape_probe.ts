@@ -8,8 +8,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { encodeModel } from "@edgeml/shared/onnx";
-import { runLoad } from "@edgeml/loadtests";
-import { inferBody } from "@edgeml/loadtests/scenarios";
+import { loadPoolModel } from "../bench/pool_load.ts";
 import { detectGpus } from "../pool/devices.ts";
 import { startPoolServer } from "../server/pool_server.ts";
 import { shapeSwitchCost } from "../bench/raw_ort.ts";
@@ -55,17 +54,9 @@ for (const [name, padding] of Object.entries(variants)) {
 const pool = [];
 const server = await startPoolServer({ repository, gpus, isolation: "thread" });
 try {
-  const { headers, body } = inferBody("binary", width);
   for (const name of Object.keys(variants)) {
     for (const connections of [1, 64]) {
-      const result = await runLoad({
-        url: `${server.url}/v2/models/${name}/infer`,
-        headers,
-        body,
-        connections,
-        durationMs,
-        allowFailures: true,
-      });
+      const result = await loadPoolModel(server.url, name, width, connections, durationMs);
       log(`pool ${name} c=${connections}: ${Math.round(result.rps)} rps, p50 ${result.p50Ms} ms`);
       pool.push({ variant: name, connections, ...result });
     }

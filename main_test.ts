@@ -5,13 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createOipClient } from "@edgeml/gpu-workers/client";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { freePort, waitForBanner } from "@edgeml/gateway/testing";
 
 /** Every live descendant of `pid` (Linux /proc). */
 function descendants(pid: number): number[] {
@@ -88,15 +82,7 @@ async function start(
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let banner = "";
-  while (!banner.includes("Ctrl-C stops everything")) {
-    const { value, done } = await stdout.read();
-    assert.ok(!done, `main.ts exited early: ${banner}`);
-    banner += value;
-  }
-  stdout.releaseLock();
-  child.stdout.cancel().catch(() => {});
+  const banner = await waitForBanner(child);
   const mainPid = wrapped ? descendants(child.pid)[0] : child.pid;
   return { child, gateway: `http://127.0.0.1:${gatewayPort}`, banner, dataDir, mainPid };
 }

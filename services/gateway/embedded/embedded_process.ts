@@ -14,7 +14,8 @@ export interface EmbeddedProcess {
   stop(signal?: Deno.Signal): Promise<void>;
 }
 
-function freePort(): number {
+/** A loopback port free at the moment of asking. */
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -22,6 +23,23 @@ function freePort(): number {
 }
 
 const MAIN = fileURLToPath(new URL("../../../main.ts", import.meta.url));
+
+/**
+ * Resolves with main.ts's banner once it (spawned with stdout piped) prints the line that says
+ * it is up; its further output is discarded. Rejects, with what it printed, if it exits first.
+ */
+export async function waitForBanner(child: Deno.ChildProcess): Promise<string> {
+  const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let banner = "";
+  while (!banner.includes("Ctrl-C stops everything")) {
+    const { value, done } = await stdout.read();
+    if (done) throw new Error(`main.ts exited before it was up: ${banner}`);
+    banner += value;
+  }
+  stdout.releaseLock();
+  child.stdout.cancel().catch(() => {});
+  return banner;
+}
 
 /** Starts main.ts and resolves once its banner says it is up. */
 export async function startEmbedded(
@@ -51,15 +69,7 @@ export async function startEmbedded(
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let banner = "";
-  while (!banner.includes("Ctrl-C stops everything")) {
-    const { value, done } = await stdout.read();
-    if (done) throw new Error(`main.ts exited before it was up: ${banner}`);
-    banner += value;
-  }
-  stdout.releaseLock();
-  child.stdout.cancel().catch(() => {});
+  await waitForBanner(child);
   return {
     url: `http://127.0.0.1:${port}`,
     adminToken,

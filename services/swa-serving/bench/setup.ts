@@ -5,7 +5,7 @@
  */
 import { createSwaClient } from "@edgeml/swa-serving/client";
 import { digitsRows, manifest, readFixture } from "../control/testing/fixtures.ts";
-import { type EmbeddedProcess, startEmbedded } from "@edgeml/gateway/testing";
+import { type EmbeddedProcess, freePort, startEmbedded } from "@edgeml/gateway/testing";
 
 export interface BenchModel {
   /** The SWA model's name and the S its version was finalised with. */
@@ -21,13 +21,6 @@ export interface BenchServer {
 }
 
 export const calibrationRows = (): Float32Array => digitsRows(manifest.data.calibration_indices);
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 /** Starts the embedded process and finalises `swa-bench-s<S>` for each S (seed 1). */
 export async function startBenchServer(

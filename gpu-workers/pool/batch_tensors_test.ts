@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Tensor } from "@edgeml/shared/contracts";
-import { concatRows, splitRows } from "./batch_tensors.ts";
+import { concatRows, splitRows, trimRows } from "./batch_tensors.ts";
 
 /** FP32 tensor [rows, 2] whose values are given flat. */
 function fp32(name: string, values: number[], cols = 2): Tensor {
@@ -79,4 +79,37 @@ Deno.test("splitRows throws when an output has the wrong number of rows", () => 
   const good = fp32("good", [1, 2, 3, 4, 5, 6]); // 3 rows
   const bad = int64("bad", [1, 2]); // 2 rows for a batch of 3
   assert.throws(() => splitRows([good, bad], [1, 2]), /'bad' has 2 rows for a batch of 3/);
+});
+
+Deno.test("concatRows pads with zero rows in the same buffer; trimRows drops them again", () => {
+  const a = fp32("a", [1, 2]);
+  const b = int64("b", [7]);
+  const lone = concatRows([[a, b]], 3);
+  assert.deepEqual(lone[0].shape, [3, 2]);
+  assert.deepEqual(floats(lone[0]), [1, 2, 0, 0, 0, 0]);
+  assert.deepEqual(ints(lone[1]), [7, 0, 0]);
+  assert.notEqual(
+    lone[0].bytes.buffer,
+    a.bytes.buffer,
+    "a padded lone request gets its own buffer",
+  );
+  assert.deepEqual(floats(a), [1, 2], "the request's own tensor is untouched");
+
+  const joined = concatRows([[fp32("a", [1, 2])], [fp32("a", [3, 4, 5, 6])]], 4);
+  assert.deepEqual(joined[0].shape, [4, 2]);
+  assert.deepEqual(floats(joined[0]), [1, 2, 3, 4, 5, 6, 0, 0]);
+
+  const out = fp32("out", [10, 11, 12, 13, 14, 15, 16, 17]);
+  const trimmed = trimRows([out], 3);
+  assert.deepEqual(trimmed[0].shape, [3, 2]);
+  assert.deepEqual(floats(trimmed[0]), [10, 11, 12, 13, 14, 15]);
+  assert.equal(trimRows([out], 4)[0], out, "nothing to trim: the same tensor");
+});
+
+Deno.test("concatRows does not pad BYTES inputs, nor past a batch already that large", () => {
+  const text: Tensor = { name: "t", datatype: "BYTES", shape: [1], bytes: new Uint8Array(8) };
+  const request = [fp32("a", [1, 2]), text];
+  assert.equal(concatRows([request], 4), request, "strings have no fixed row size to pad");
+  const full = [fp32("a", [1, 2, 3, 4])];
+  assert.equal(concatRows([full], 2), full);
 });

@@ -3,7 +3,7 @@
  * anew whenever the input shape changes, which is what decides batch padding's `auto` mode.
  * Subgraphs (If, Loop, Scan) and model-local functions are searched too.
  */
-import type { onnx } from "@edgeml/shared/onnx";
+import { decodeModel, type onnx } from "@edgeml/shared/onnx";
 
 const CONVOLUTIONS = new Set([
   "Conv",
@@ -30,4 +30,16 @@ export function hasConvolution(model: onnx.IModelProto): boolean {
     (model.functions ?? []).some((f) =>
       (f.node ?? []).some((node) => CONVOLUTIONS.has(node.opType ?? ""))
     );
+}
+
+/**
+ * `hasConvolution` of a model file. A file ONNX Runtime runs but protobufjs cannot decode (over
+ * 2 GB) counts as having none: it is served unpadded rather than refused.
+ */
+export async function modelFileHasConvolution(path: string): Promise<boolean> {
+  try {
+    return hasConvolution(decodeModel(await Deno.readFile(path), path));
+  } catch {
+    return false;
+  }
 }

@@ -9,8 +9,7 @@ import type { Tensor } from "@edgeml/shared/contracts";
 import { failed, unavailable } from "@edgeml/shared/errors";
 import { type Device, DeviceGoneError } from "../device/device.ts";
 import { InstanceHungError, InstanceRunError, type RunResult } from "../device/model_instances.ts";
-import { concatRows, splitRows } from "./batch_tensors.ts";
-import { padRows, trimRows } from "./batch_padding.ts";
+import { concatRows, splitRows, trimRows } from "./batch_tensors.ts";
 import type { Job, ServedVersion } from "./served_version.ts";
 
 /** When a request refused for overload, start-up or shutdown may be retried. */
@@ -69,11 +68,11 @@ export async function executeBatch(
     // buffer of its own (so a rerun joins them anew), a lone request's are sent as they are
     // only when its caller handed them over (a request body; it cannot rerun once they went
     // with a hung instance), and copied otherwise.
-    const joined = batched || jobs[0].handedOver
-      ? concatRows(jobs.map((j) => j.tensors))
+    // A padded batch is always joined into a buffer of its own.
+    const inputs = batched || jobs[0].handedOver || paddedRows > rows
+      ? concatRows(jobs.map((j) => j.tensors), paddedRows)
       : jobs[0].tensors.map((t) => ({ ...t, bytes: t.bytes.slice() }));
-    if (detached(joined)) break;
-    const inputs = padRows(joined, paddedRows);
+    if (detached(inputs)) break;
     const device = await waitForDevice(context, served);
     const dispatchedAt = performance.now();
     try {

@@ -25,8 +25,7 @@ import {
 import { capacity, type DispatchContext, executeBatch, RETRY } from "./dispatcher.ts";
 import { checkDeclaredTensors } from "./declared_tensors.ts";
 import { paddedBatchRows } from "./batch_padding.ts";
-import { hasConvolution } from "./convolution_ops.ts";
-import { decodeModel } from "@edgeml/shared/onnx";
+import { modelFileHasConvolution } from "./convolution_ops.ts";
 import { placeInstances } from "./placement.ts";
 import type { Job, ServedVersion } from "./served_version.ts";
 import type { Supervisor } from "./supervisor.ts";
@@ -303,19 +302,11 @@ export class ModelRegistry {
         );
       }
     }
-    const padBatchesTo = paddedBatchRows(
+    const padBatchesTo = await paddedBatchRows(
       provider,
       config.maxBatchSize,
       config.cudaBatchPadding,
-      () => {
-        // Read on CUDA hosts only, once per load. A file ORT runs but protobufjs cannot decode
-        // (over 2 GB) is served unpadded rather than refused.
-        try {
-          return hasConvolution(decodeModel(Deno.readFileSync(path), path));
-        } catch {
-          return false;
-        }
-      },
+      () => modelFileHasConvolution(path),
     );
     const batching = config.dynamicBatching;
     const served: ServedVersion = {

@@ -8,8 +8,8 @@
  *
  * A query is scored term at a time over contiguous postings into a reused accumulator; only
  * scored candidates are filtered (string equality and `containsAny` through cached masks), and
- * the page is chosen by a bounded heap. Highlights and `fieldScores` are computed for the
- * returned page only.
+ * the page is chosen by a bounded heap. Highlights and `fieldScores` are computed for returned
+ * hits only, each on its first read.
  *
  * @example
  * ```ts
@@ -204,9 +204,22 @@ function openIndex(data: IndexData): SearchIndex {
     }
 
     const details = createHitDetails(analyzer, data, groups);
-    const hits = top.sorted().slice(Math.max(0, offset)).map(({ doc, score }) => {
+    const hits = top.sorted().slice(Math.max(0, offset)).map(({ doc, score }): SearchHit => {
       const item = items[doc];
-      return { id: item.id, kind: item.kind, score, ...details(item) };
+      // Details cost more than scoring: worked out on first read, so a caller that ranks 30
+      // candidates and shows 10 pays for the 10.
+      let detail: ReturnType<typeof details> | undefined;
+      return {
+        id: item.id,
+        kind: item.kind,
+        score,
+        get fieldScores() {
+          return (detail ??= details(item)).fieldScores;
+        },
+        get highlights() {
+          return (detail ??= details(item)).highlights;
+        },
+      };
     });
     return {
       total,

@@ -186,7 +186,7 @@ export function createQueryService(
         prior,
         score,
         depth: CANDIDATES,
-      }).catch(byPrior) // the worker failed: BM25F order, as without a re-ranker
+      }).catch(byPrior) // the worker failed: the order used without a re-ranker
       : byPrior();
     const groups = analyzer.expandQuery(request.queryText);
     // The lead is the best score's over the runner-up's, whatever order fusion chose.

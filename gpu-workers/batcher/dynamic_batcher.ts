@@ -20,6 +20,12 @@ export interface BatcherOptions<T, R> {
   adaptiveDelay?: boolean;
   /** Requests allowed to wait (0 = unbounded); past it, submit fails: unavailable queue_full. */
   maxQueueSize?: number;
+  /**
+   * Requests run together only when their keys are equal (Triton batches only requests of the
+   * same shape): the batch is the oldest request and those right behind it with its key. Without
+   * it any requests may join.
+   */
+  batchKey?: (payload: T) => string;
   /** Executions allowed to run at once right now (live instances). */
   capacity(): number;
   /** Runs one batch; resolves with one result per item, in order. */
@@ -117,15 +123,23 @@ export class DynamicBatcher<T, R> {
   #takeBatch(): Queued<T, R>[] | undefined {
     const { batching, maxBatchRows, maxQueueDelayUs, preferredBatchRows = [] } = this.options;
     if (!batching || maxBatchRows <= 0) return this.#queue.splice(0, 1);
+    const { batchKey } = this.options;
+    const key = batchKey?.(this.#queue[0].payload);
     let rows = 0;
     let count = 0;
+    let differs = false;
     while (count < this.#queue.length && rows + this.#queue[count].rows <= maxBatchRows) {
+      if (batchKey && count > 0 && batchKey(this.#queue[count].payload) !== key) {
+        differs = true;
+        break;
+      }
       rows += this.#queue[count].rows;
       count++;
     }
     // An oversized request (validation normally stops it) still runs alone rather than stall.
     if (count === 0) return this.#queue.splice(0, 1);
-    const full = count < this.#queue.length || rows === maxBatchRows;
+    // A request of another shape behind this batch cannot join it: waiting gains nothing.
+    const full = differs || count < this.#queue.length || rows === maxBatchRows;
     const preferred = preferredBatchRows.includes(rows);
     const expected = this.options.adaptiveDelay === true &&
       rows >= Math.min(this.#expectedRows, maxBatchRows);

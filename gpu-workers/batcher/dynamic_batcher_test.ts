@@ -100,6 +100,26 @@ Deno.test("packing never skips ahead: a small later request does not jump a larg
   assert.deepEqual(batches, [["A"], ["B", "C"]]);
 });
 
+Deno.test("with a batchKey only requests of equal key run together, oldest first", async () => {
+  // Ids carry a shape: "a8" is a request of sequence length 8.
+  const { batcher, batches, clock, state, submit } = harness({
+    capacity: 0,
+    maxBatchRows: 8,
+    maxQueueDelayUs: 1000,
+    batchKey: (job) => job.id.slice(1),
+  });
+  const first = [submit("a8"), submit("b8"), submit("c5"), submit("d5")];
+  const last = submit("e8");
+  state.capacity = 3;
+  batcher.pump();
+  assert.deepEqual(await Promise.all(first), ["out-a8", "out-b8", "out-c5", "out-d5"]);
+  // Batches with another shape behind them leave at once; e8, alone at the end, waits its delay.
+  assert.deepEqual(batches, [["a8", "b8"], ["c5", "d5"]]);
+  assert.equal(await settled(last), false);
+  clock.advance(1);
+  assert.equal(await last, "out-e8");
+});
+
 Deno.test("a request larger than maxBatchRows still runs, alone", async () => {
   const { batches, submit } = harness({ maxBatchRows: 4 });
   assert.equal(await submit("big", 6), "out-big");

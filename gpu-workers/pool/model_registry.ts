@@ -27,7 +27,7 @@ import { checkDeclaredTensors } from "./declared_tensors.ts";
 import { paddedBatchRows } from "./batch_padding.ts";
 import { modelFileHasConvolution } from "./convolution_ops.ts";
 import { placeInstances } from "./placement.ts";
-import type { Job, ServedVersion } from "./served_version.ts";
+import { type Job, rowShapeKey, type ServedVersion, variableRowShape } from "./served_version.ts";
 import type { Supervisor } from "./supervisor.ts";
 import type { Tensor } from "@edgeml/shared/contracts";
 
@@ -327,6 +327,7 @@ export class ModelRegistry {
         adaptiveDelay: config.adaptiveQueueDelay,
         preferredBatchRows: batching?.preferredBatchSizes,
         maxQueueSize: batching?.maxQueueSize,
+        batchKey: variableRowShape(inputs) ? rowShapeKey : undefined,
         capacity: () => capacity(served),
         execute: (jobs) => executeBatch(this.dispatch, served, jobs),
       }),

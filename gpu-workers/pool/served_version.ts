@@ -37,3 +37,16 @@ export function healthyInstances(served: ServedVersion): number {
   for (const { device } of served.placements) if (device.live) n += device.healthy(served.key);
   return n;
 }
+
+/**
+ * Whether an input has a variable dim past the batch dim (a sequence length, say): then only
+ * requests of equal shape may be batched together (`rowShapeKey`).
+ */
+export function variableRowShape(inputs: readonly TensorMetadata[]): boolean {
+  return inputs.some((t) => t.shape.slice(1).some((d) => d < 0));
+}
+
+/** A job's input shapes past the batch dim: requests batch together only when theirs match. */
+export function rowShapeKey(job: Job): string {
+  return job.tensors.map((t) => t.shape.slice(1).join(",")).join(";");
+}

@@ -25,6 +25,7 @@ import { createEmbeddedGateway } from "@edgeml/gateway/embedded";
 import {
   createSearchControl,
   seedDemoSearchIndex,
+  startRerankerRetraining,
   startSyncScheduler,
 } from "@edgeml/search-qa/control";
 import {
@@ -114,13 +115,16 @@ try {
 }
 
 // The search control plane parses uploads and builds index snapshots in the artifact store.
+const searchWorkers = createInProcessClient(pool.pool);
 const searchControl = createSearchControl(tenant, {
-  // Indexes created with learnedReranker serve each version's re-ranker on the pool.
+  // Indexes created with learnedReranker serve each version's re-ranker on the pool, and an
+  // index's dense encoder runs there too.
   publisher: repositoryPublisher({
     repository,
     artifacts: tenant.artifacts,
-    workers: createInProcessClient(pool.pool),
+    workers: searchWorkers,
   }),
+  workers: searchWorkers,
   onPublishError: (error, index) =>
     logger.error("a search re-ranker could not be published", { index, error: String(error) }),
 });
@@ -136,6 +140,12 @@ stopHooks.push(startSyncScheduler({
   stores: tenant,
   startSync: searchControl.startDataSourceSync,
   onError: (e, source) => logger.error("scheduled sync failed", { error: String(e), ...source }),
+}));
+// Indexes with learnedReranker retrain hourly when they have new feedback, published as uploads are.
+stopHooks.push(startRerankerRetraining({
+  stores: tenant,
+  rebuild: searchControl.rebuildIndex,
+  onError: (e, index) => logger.error("re-ranker retraining failed", { error: String(e), index }),
 }));
 
 const gateway = createEmbeddedGateway({

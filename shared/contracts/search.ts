@@ -87,6 +87,13 @@ export const SearchIndexInfo = z.object({
   description: z.string().optional(),
   attributeSchema: z.record(z.string(), AttributeType),
   learnedReranker: z.boolean(),
+  /** The dense retriever's sentence encoder (`PUT …/encoder`), when the index has one. */
+  denseEncoder: z.object({
+    version: z.number().int(),
+    dimension: z.number().int(),
+    pooling: z.enum(["mean", "cls"]),
+    maxTokens: z.number().int(),
+  }).optional(),
   createdAt: z.string(),
   /** The snapshot version edges serve; 0 before anything was indexed. */
   version: z.number().int(),
@@ -278,6 +285,68 @@ export const deleteFaqRoute = createRoute({
   security: admin,
   request: { params: IndexParams.extend({ faqId: SearchName }) },
   responses: { 204: { description: "Removed" }, 404: problem("Unknown") },
+});
+
+export const EncoderAccepted = z.object({
+  /** The encoder's version (1 for the first upload to this index). */
+  encoderVersion: z.number().int(),
+  /** Length of its vectors, found by running it once. */
+  dimension: z.number().int(),
+  /** The index version built with every item's vector. */
+  version: z.number().int(),
+}).meta({ id: "EncoderAccepted" });
+
+export const putEncoderRoute = createRoute({
+  method: "put",
+  path: "/v1/search/indexes/{index}/encoder",
+  tags: TAG,
+  summary:
+    "Upload the dense retriever's sentence encoder: an ONNX model and its tokenizer.json, served on the worker pool and fused with BM25F",
+  security: admin,
+  request: {
+    params: IndexParams,
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: {
+            type: "object" as const,
+            required: ["model", "tokenizer"],
+            properties: {
+              model: { type: "string" as const, format: "binary", description: "ONNX model" },
+              tokenizer: {
+                type: "string" as const,
+                format: "binary",
+                description: "Hugging Face tokenizer.json",
+              },
+              pooling: { type: "string" as const, enum: ["mean", "cls"], default: "mean" },
+              maxTokens: { type: "integer" as const, minimum: 1, maximum: 8192, default: 256 },
+              output: { type: "string" as const, description: "the output holding the embedding" },
+            },
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    200: json(EncoderAccepted, "Serving; the index was rebuilt with dense vectors"),
+    400: problem("Malformed form"),
+    404: problem("Unknown index"),
+    413: problem("Too large"),
+    415: problem("Not multipart/form-data"),
+    422: problem("A model or tokenizer the encoder cannot use, named"),
+    503: problem("No worker pool to run it on"),
+  },
+});
+
+export const deleteEncoderRoute = createRoute({
+  method: "delete",
+  path: "/v1/search/indexes/{index}/encoder",
+  tags: TAG,
+  summary: "Remove the dense encoder: the index is rebuilt lexical only",
+  security: admin,
+  request: { params: IndexParams },
+  responses: { 204: { description: "Removed" }, 404: problem("Unknown index or no encoder") },
 });
 
 export const putDocumentRoute = createRoute({

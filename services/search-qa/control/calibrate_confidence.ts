@@ -7,6 +7,11 @@
  * (c, correct) pairs (`calibration/pick_thresholds.ts`). At most `maxQueries` queries (seeded
  * sample), so a rebuild stays fast.
  *
+ * Logged queries with feedback (`rerank/feedback_queries.ts`, newest-voted first, at most
+ * `maxFeedbackQueries`) add one sample each, run the same way: correct when the top hit was
+ * clicked or voted RELEVANT for that query, incorrect when it was voted NOT_RELEVANT; a top hit
+ * nobody voted on says nothing and adds no sample. `feedbackSamples` in the artifact counts them.
+ *
  * @example
  * ```ts
  * const calibration = calibrateConfidence(built, items, { version: 3 });
@@ -29,6 +34,7 @@ import {
   type PickThresholdsOptions,
   type Sample,
 } from "./calibration/pick_thresholds.ts";
+import type { FeedbackQuery } from "./rerank/feedback_queries.ts";
 import { pseudoQueries } from "./rerank/pseudo_queries.ts";
 
 export interface CalibrateConfidenceOptions extends PickThresholdsOptions {
@@ -40,13 +46,25 @@ export interface CalibrateConfidenceOptions extends PickThresholdsOptions {
   seed?: number;
   /** Word dropout of the pseudo-queries (default 0.3, as the re-ranker's). */
   dropout?: number;
+  /** Logged queries with feedback, sampled beside the pseudo-queries. */
+  feedback?: readonly FeedbackQuery[];
+  /** Most feedback queries run (default 300), the first ones given. */
+  maxFeedbackQueries?: number;
 }
 
 export function calibrateConfidence(
   index: SearchIndex,
   items: readonly IndexedItem[],
-  { version, analyzer: analyzerOptions, maxQueries = 300, seed = 2, dropout, ...pick }:
-    CalibrateConfidenceOptions,
+  {
+    version,
+    analyzer: analyzerOptions,
+    maxQueries = 300,
+    seed = 2,
+    dropout,
+    feedback = [],
+    maxFeedbackQueries = 300,
+    ...pick
+  }: CalibrateConfidenceOptions,
 ): ConfidenceCalibration {
   const analyzer = createAnalyzer(analyzerOptions);
   const random = mulberry32(seed);
@@ -54,20 +72,39 @@ export function calibrateConfidence(
     .map((q) => ({ q, key: random() }))
     .sort((a, b) => a.key - b.key)
     .slice(0, maxQueries);
-  const samples: Sample[] = [];
-  for (const { q } of queries) {
-    const [top, next] = index.search({ text: q.text, limit: 2 }).hits;
-    if (!top) continue; // no result, no confidence shown
+  /** The top hit of `text` and its c; undefined without a result (no confidence shown). */
+  const topHit = (text: string) => {
+    const [top, next] = index.search({ text, limit: 2 }).hits;
+    if (!top) return undefined;
     const c = confidenceScore(top, {
       item: index.item(top.id) as StoredItem,
-      groups: analyzer.expandQuery(q.text),
+      groups: analyzer.expandQuery(text),
       analyzer,
       lead: { top: top.score, second: next?.score ?? 0 },
     });
-    samples.push({ c, correct: q.relevant.includes(top.id) });
+    return { id: top.id, c };
+  };
+  const samples: Sample[] = [];
+  for (const { q } of queries) {
+    const top = topHit(q.text);
+    if (top) samples.push({ c: top.c, correct: q.relevant.includes(top.id) });
+  }
+  let feedbackSamples = 0;
+  for (const q of feedback.slice(0, maxFeedbackQueries)) {
+    const top = topHit(q.text);
+    const correct = top && q.relevant.includes(top.id);
+    if (!top || (!correct && !q.notRelevant.includes(top.id))) continue; // nobody voted on it
+    samples.push({ c: top.c, correct: !!correct });
+    feedbackSamples++;
   }
   const picked = pickThresholds(samples, pick);
-  return { format: "edgeml-search-calibration", version, ...picked, thresholds: floored(picked) };
+  return {
+    format: "edgeml-search-calibration",
+    version,
+    ...picked,
+    feedbackSamples,
+    thresholds: floored(picked),
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { FIXED_THRESHOLDS } from "../domain/confidence.ts";
 import { buildIndex, type IndexedItem } from "../domain/mod.ts";
 import { calibrateConfidence } from "./calibrate_confidence.ts";
+import type { FeedbackQuery } from "./rerank/feedback_queries.ts";
 
 const TOPICS = [
   ["When is the public library open?", "The library opens at nine and closes at six."],
@@ -48,4 +49,33 @@ Deno.test("calibrateConfidence: too few queries keep the fixed thresholds; the c
   assert.equal(small.fitted, false);
   assert.ok(small.queries <= 12);
   assert.deepEqual(small.thresholds, FIXED_THRESHOLDS);
+});
+
+Deno.test("calibrateConfidence: logged queries with votes on their top hit add samples, counted", () => {
+  const top = (text: string) => built.search({ text, limit: 1 }).hits[0]?.id;
+  const query = (text: string, relevant: string[], notRelevant: string[]): FeedbackQuery => ({
+    text,
+    relevant,
+    notRelevant,
+    at: "2025-01-01T00:00:00.000Z",
+  });
+  const feedback = [
+    query("library opening times", [top("library opening times")], []), // correct
+    query("register dog", [], [top("register dog")]), // incorrect
+    query("pothole on my street", ["faq.town.9"], []), // its top hit was not voted on: no sample
+    query("zebra xylophone", ["faq.town.0"], []), // no result: no sample
+  ];
+  assert.ok(top("pothole on my street") !== "faq.town.9");
+  assert.equal(top("zebra xylophone"), undefined);
+  const plain = calibrateConfidence(built, items, { version: 1 });
+  const withFeedback = calibrateConfidence(built, items, { version: 1, feedback });
+  assert.equal(plain.feedbackSamples, 0);
+  assert.equal(withFeedback.feedbackSamples, 2);
+  assert.equal(withFeedback.queries, plain.queries + 2);
+  const correct = plain.precisionAt1 * plain.queries + 1;
+  assert.ok(Math.abs(withFeedback.precisionAt1 - correct / withFeedback.queries) < 1e-9);
+  assert.deepEqual(calibrateConfidence(built, items, { version: 1, feedback }), withFeedback);
+  // Bounded: only the first maxFeedbackQueries are run.
+  const capped = calibrateConfidence(built, items, { version: 1, feedback, maxFeedbackQueries: 1 });
+  assert.equal(capped.feedbackSamples, 1);
 });

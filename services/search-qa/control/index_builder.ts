@@ -2,9 +2,11 @@
  * Builds an index version: every stored FAQ entry and document passage becomes an item, the
  * BM25F index is built and written as a snapshot artifact (with its FAQ questions for
  * suggestions, its confidence thresholds calibrated on held-out pseudo-queries:
- * `calibrate_confidence.ts`, and the learned re-ranker trained on its content with its manifest, when the
- * content suffices: `rerank_training.ts`), and only then does the index record point at the new version. Edges load it
- * on their next query; one that fails half-way leaves the previous version serving.
+ * `calibrate_confidence.ts`, and the learned re-ranker trained on its content with its manifest,
+ * when the content suffices: `rerank_training.ts`; both also use the logged queries with
+ * feedback, `rerank/feedback_queries.ts`), and only then does the index record point at the new
+ * version, with the feedback counter it was built with. Edges load it on their next query; one
+ * that fails half-way leaves the previous version serving.
  */
 import type { TenantStores } from "@edgeml/shared/store";
 import { createKeyedQueue } from "@edgeml/shared/store";
@@ -18,8 +20,13 @@ import {
   rerankerPath,
   snapshotPath,
   updateIndex,
+  vectorsPath,
 } from "../domain/index_catalog.ts";
 import { calibrateConfidence } from "./calibrate_confidence.ts";
+import type { DenseEncoder } from "../domain/dense_encoder.ts";
+import { encodeDenseVectors } from "../domain/dense_vectors.ts";
+import { embedItems } from "./dense/item_vectors.ts";
+import { readFeedback } from "./rerank/feedback_queries.ts";
 import { trainIndexReranker } from "./rerank_training.ts";
 import type { StoredDocument, StoredFaq } from "./stored_sources.ts";
 
@@ -64,10 +71,23 @@ function documentItems(documentId: string, doc: StoredDocument): IndexedItem[] {
   }));
 }
 
+export interface BuildOptions {
+  /**
+   * The encoder of an index that has one (`record.encoder`), on the worker pool: each version
+   * then carries its items' dense vectors. Without it such an index builds lexical only.
+   */
+  encoderFor?: (record: IndexRecord) => Promise<DenseEncoder | undefined>;
+}
+
 /** Rebuilds `index` from its stored sources; resolves with the new version's record. */
-export function rebuildIndex(stores: TenantStores, index: string): Promise<IndexRecord> {
+export function rebuildIndex(
+  stores: TenantStores,
+  index: string,
+  { encoderFor }: BuildOptions = {},
+): Promise<IndexRecord> {
   return builds.run(`${stores.kv.tenant}/${index}`, async () => {
     const record = await getIndex(stores.kv, index);
+    const feedback = await readFeedback(stores.kv, index);
     const faqs = await readAll<StoredFaq>(stores, `search-qa/${index}/faqs/`);
     const documents = await readAll<StoredDocument>(stores, `search-qa/${index}/documents/`);
     const items = [
@@ -81,6 +101,11 @@ export function rebuildIndex(stores: TenantStores, index: string): Promise<Index
     const version = record.version + 1;
     const questions = items.filter((i) => i.kind === "FAQ").map((i) => i.fields.question!);
     await stores.artifacts.put(snapshotPath(index, version), built.toSnapshot());
+    const dense = record.encoder && await encoderFor?.(record);
+    if (dense) {
+      const vectors = await embedItems(dense, items);
+      await stores.artifacts.put(vectorsPath(index, version), encodeDenseVectors(vectors));
+    }
     await stores.artifacts.put(
       questionsPath(index, version),
       encoder.encode(JSON.stringify([...new Set(questions)])),
@@ -88,6 +113,7 @@ export function rebuildIndex(stores: TenantStores, index: string): Promise<Index
     const calibration = calibrateConfidence(built, items, {
       version,
       analyzer: { synonyms: record.synonyms },
+      feedback: feedback.queries,
     });
     await stores.artifacts.put(
       calibrationPath(index, version),
@@ -98,6 +124,7 @@ export function rebuildIndex(stores: TenantStores, index: string): Promise<Index
       index,
       version,
       analyzer: { synonyms: record.synonyms },
+      feedback: feedback.queries,
     });
     if (reranker) {
       reranker.ranker.dispose();
@@ -113,11 +140,12 @@ export function rebuildIndex(stores: TenantStores, index: string): Promise<Index
       faqs: faqs.length,
       documents: documents.length,
       items: items.length,
+      feedbackVotes: feedback.votes,
     }));
     // Older snapshots stay one version back, for edges still holding it.
     for await (const { path } of stores.artifacts.list(`search-qa/${index}/snapshots/`)) {
       const match = path.match(
-        /\/(\d{8})\.(?:bin|questions\.json|calibration\.json|reranker\.(?:onnx|json))$/,
+        /\/(\d{8})\.(?:bin|questions\.json|calibration\.json|vectors\.bin|reranker\.(?:onnx|json))$/,
       );
       if (match && Number(match[1]) < version - 1) await stores.artifacts.delete(path);
     }

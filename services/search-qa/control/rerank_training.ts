@@ -6,6 +6,13 @@
  * BM25F's on the same candidates), and the model is exported as ONNX (`rerank/ranker_onnx.ts`)
  * with its manifest. Returns undefined when the index is too small to learn from.
  *
+ * Logged queries with feedback (`rerank/feedback_queries.ts`) train too, all of them (real
+ * queries are scarce; the held-out measure stays on pseudo-queries), each weighted so that a
+ * handful of votes matter among hundreds of pseudo-queries without a flood of them drowning the
+ * content's own signal (`feedbackWeight`): with P pseudo and F feedback training queries, each
+ * feedback query weighs clamp(P / (4F), 1, 20), i.e. together a quarter of the pseudo-queries'
+ * weight, but at most 20 and at least 1 pseudo-query each.
+ *
  * @example
  * ```ts
  * const trained = await trainIndexReranker(built, items, { index: "city", version: 3 });
@@ -18,6 +25,7 @@ import type { IndexedItem } from "../domain/index_data.ts";
 import { RERANK_FEATURE_VERSION, RERANK_FEATURES } from "../domain/rerank_features.ts";
 import { type RerankerManifest, rerankerModelName } from "../domain/reranker_manifest.ts";
 import type { SearchIndex } from "../domain/search_index.ts";
+import type { FeedbackQuery } from "./rerank/feedback_queries.ts";
 import { pseudoQueries } from "./rerank/pseudo_queries.ts";
 import { rankerOnnx } from "./rerank/ranker_onnx.ts";
 import { type TrainedRanker, trainRanker, type TrainRankerOptions } from "./rerank/train_ranker.ts";
@@ -35,12 +43,25 @@ export interface TrainIndexRerankerOptions extends TrainRankerOptions {
   depth?: number;
   /** Word dropout of the pseudo-queries (default 0.3). */
   dropout?: number;
+  /** Logged queries with feedback, trained on beside the pseudo-queries. */
+  feedback?: readonly FeedbackQuery[];
 }
 
 export interface TrainedReranker {
   onnx: Uint8Array;
   manifest: RerankerManifest;
   ranker: TrainedRanker;
+}
+
+/** Share of the pseudo-queries' total weight that the feedback queries carry together. */
+export const FEEDBACK_SHARE = 0.25;
+/** Most pseudo-queries one feedback query weighs as. */
+export const MAX_FEEDBACK_WEIGHT = 20;
+
+/** Each feedback query's weight with `pseudo` pseudo and `feedback` feedback training queries. */
+export function feedbackWeight(pseudo: number, feedback: number): number {
+  if (feedback === 0) return 1;
+  return Math.min(MAX_FEEDBACK_WEIGHT, Math.max(1, (FEEDBACK_SHARE * pseudo) / feedback));
 }
 
 /** Share of groups whose first row, in the order `score` gives, is relevant. */
@@ -71,6 +92,7 @@ export async function trainIndexReranker(
     seed = 1,
     depth = 20,
     dropout,
+    feedback = [],
   } = options;
   const analyzer = createAnalyzer(options.analyzer);
   const random = mulberry32(seed);
@@ -82,9 +104,12 @@ export async function trainIndexReranker(
   const cut = Math.floor(queries.length * 0.8);
   const train = trainingGroups(index, analyzer, queries.slice(0, cut), depth);
   const heldOut = trainingGroups(index, analyzer, queries.slice(cut), depth);
-  if (train.length < minQueries) return undefined;
+  const voted = trainingGroups(index, analyzer, feedback, depth);
+  const weight = feedbackWeight(train.length, voted.length);
+  const groups = [...train, ...voted.map((g) => ({ ...g, weight }))];
+  if (groups.length < minQueries) return undefined;
   const width = RERANK_FEATURES.length;
-  const ranker = await trainRanker(train, width, options);
+  const ranker = await trainRanker(groups, width, options);
   const model = rerankerModelName(name);
   const manifest: RerankerManifest = {
     format: "edgeml-search-reranker",
@@ -95,8 +120,10 @@ export async function trainIndexReranker(
     input: "features",
     output: "score",
     training: {
-      queries: train.length,
-      pairs: train.reduce((n, g) => {
+      queries: groups.length,
+      feedbackQueries: voted.length,
+      feedbackWeight: weight,
+      pairs: groups.reduce((n, g) => {
         const positives = g.labels.reduce((a, b) => a + b, 0);
         return n + positives * (g.rows - positives);
       }, 0),

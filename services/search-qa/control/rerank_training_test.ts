@@ -14,7 +14,8 @@ import { parseRerankerManifest } from "../domain/reranker_manifest.ts";
 import { buildIndex } from "../domain/search_index.ts";
 import { pseudoQueries } from "./rerank/pseudo_queries.ts";
 import { trainingGroups } from "./rerank/training_data.ts";
-import { precisionAt1, trainIndexReranker } from "./rerank_training.ts";
+import type { FeedbackQuery } from "./rerank/feedback_queries.ts";
+import { feedbackWeight, precisionAt1, trainIndexReranker } from "./rerank_training.ts";
 
 const SERVICES = [
   "library",
@@ -108,6 +109,66 @@ Deno.test("the exported ONNX scores as the tfjs model does (onnxruntime, 1e-5)",
     }
   } finally {
     await session.release();
+    trained.ranker.dispose();
+  }
+});
+
+Deno.test("feedbackWeight: feedback queries together weigh a quarter of the pseudo-queries, 1 to 20 each", () => {
+  assert.equal(feedbackWeight(640, 0), 1);
+  assert.equal(feedbackWeight(640, 3), 20); // 53.3, capped: a handful of votes still matter
+  assert.equal(feedbackWeight(640, 40), 4); // 40 × 4 = 160 = 640 / 4
+  assert.equal(feedbackWeight(640, 400), 1); // many real queries: as much as a pseudo-query each
+});
+
+Deno.test("trainIndexReranker: a handful of voted real queries train too and carry over to similar ones", async () => {
+  const items = syntheticFaqs();
+  const index = buildIndex(items);
+  const analyzer = createAnalyzer();
+  const query = (text: string, relevant: string[], notRelevant: string[] = []): FeedbackQuery => ({
+    text,
+    relevant,
+    notRelevant,
+    at: "2025-01-01T00:00:00.000Z",
+  });
+  // Residents' wording, not the FAQs': "price" for "cost", "address" for "office", …
+  const real = SERVICES.flatMap((s, i) =>
+    ["opening times", "price", "address", "phone number"].map((a, j) =>
+      query(`${s} ${a}`, [`faq.${i}.${j}`])
+    )
+  );
+  const bm25fWrong = trainingGroups(index, analyzer, real, 20).filter((g) => g.labels[0] === 0);
+  const voted = real.filter((q) => bm25fWrong.slice(0, 5).some((g) => g.text === q.text));
+  const feedback = [
+    ...voted,
+    query("pool contact", [], ["faq.1.3"]), // only a negative: nothing to rank first
+    query("library opening hours", ["faq.not-indexed"]), // no candidate is relevant
+  ];
+  const plain = await trainIndexReranker(index, items, { index: "town", version: 1 });
+  const trained = await trainIndexReranker(index, items, { index: "town", version: 1, feedback });
+  assert.ok(plain && trained);
+  try {
+    const pseudo = plain.manifest.training.queries;
+    assert.deepEqual(
+      [plain.manifest.training.feedbackQueries, plain.manifest.training.feedbackWeight],
+      [0, 1],
+    );
+    const { training } = trained.manifest;
+    assert.equal(training.feedbackQueries, 5);
+    assert.equal(training.feedbackWeight, feedbackWeight(pseudo, 5));
+    assert.equal(training.queries, pseudo + 5);
+    // Measured on the real queries nobody voted on.
+    const others = trainingGroups(
+      index,
+      analyzer,
+      real.filter((q) => !voted.includes(q)),
+      20,
+    );
+    const before = precisionAt1(others, (g) => plain.ranker.predict(g.features, g.rows));
+    const after = precisionAt1(others, (g) => trained.ranker.predict(g.features, g.rows));
+    assert.ok(others.length >= 30, `${others.length} unvoted real queries`);
+    assert.ok(after > before + 0.05, `with feedback ${after} vs without ${before}`);
+  } finally {
+    plain.ranker.dispose();
     trained.ranker.dispose();
   }
 });

@@ -14,7 +14,7 @@ import { type Passage, splitPassages } from "./ingest/passages.ts";
 import { extractPdf } from "./ingest/pdf_text.ts";
 import { csvBlocks, plainTextBlocks } from "./ingest/plain_and_csv.ts";
 import type { ExtractedDocument } from "./ingest/text_block.ts";
-import { rebuildIndex } from "./index_builder.ts";
+import { type BuildOptions, rebuildIndex } from "./index_builder.ts";
 
 export interface StoredFaq {
   entries: FaqEntry[];
@@ -61,6 +61,7 @@ export async function putFaq(
   faqId: string,
   text: string,
   format: FaqFileFormat,
+  build: BuildOptions = {},
 ) {
   const record = await getIndex(stores.kv, index);
   const attributeTypes = Object.fromEntries(
@@ -73,7 +74,7 @@ export async function putFaq(
   if (entries.length === 0) throw invalid("empty_faq_file", "the FAQ file holds no entries");
   const stored: StoredFaq = { entries, updatedAt: new Date().toISOString() };
   await stores.artifacts.put(faqPath(index, faqId), json(stored));
-  const rebuilt = await rebuildIndex(stores, index);
+  const rebuilt = await rebuildIndex(stores, index, build);
   return { faqId, entries: entries.length, version: rebuilt.version };
 }
 
@@ -82,13 +83,14 @@ export async function deleteSource(
   index: string,
   path: string,
   what: string,
+  build: BuildOptions = {},
 ): Promise<void> {
   await getIndex(stores.kv, index);
   if (!(await stores.artifacts.stat(path))) {
     throw notFound(`${what}_not_found`, `index '${index}' has no such ${what}`);
   }
   await stores.artifacts.delete(path);
-  await rebuildIndex(stores, index);
+  await rebuildIndex(stores, index, build);
 }
 
 async function extract(
@@ -148,11 +150,12 @@ export async function putDocument(
   bytes: Uint8Array,
   contentType: "HTML" | "PDF" | "PLAIN_TEXT" | "CSV",
   attributes: Record<string, unknown>,
+  build: BuildOptions = {},
 ) {
   const record = await getIndex(stores.kv, index);
   const stored = await prepareDocument(record, documentId, bytes, contentType, attributes);
   await writeDocument(stores, index, documentId, stored);
-  const rebuilt = await rebuildIndex(stores, index);
+  const rebuilt = await rebuildIndex(stores, index, build);
   return {
     documentId,
     title: stored.title,

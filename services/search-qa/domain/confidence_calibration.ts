@@ -1,10 +1,11 @@
 /**
  * The small JSON written beside an index version's snapshot (`<version>.calibration.json`): the
- * confidence thresholds fitted on held-out pseudo-queries at build time
- * (`control/calibrate_confidence.ts`), with what they were fitted on. For each bucket, `observed`
- * counts the queries whose top hit's c is at or above its threshold and their precision@1
- * (null when none). `fitted` is false when there were too few queries and the fixed thresholds
- * were kept. The edge reads only `thresholds`; without a usable file it uses the fixed ones.
+ * confidence thresholds fitted on held-out pseudo-queries (and logged queries with feedback) at
+ * build time (`control/calibrate_confidence.ts`), with what they were fitted on. For each
+ * bucket, `observed` counts the queries whose top hit's c is at or above its threshold and
+ * their precision@1 (null when none). `fitted` is false when there were too few queries and the
+ * fixed thresholds were kept. The edge reads only `thresholds`; without a usable file it uses
+ * the fixed ones.
  *
  * @example
  * ```ts
@@ -21,9 +22,11 @@ export interface ConfidenceCalibration {
   version: number;
   /** Whether the thresholds were fitted (false: too few queries, the fixed ones kept). */
   fitted: boolean;
-  /** Pseudo-queries with a top hit, and the share whose top hit is relevant. */
+  /** Queries with a top hit, and the share whose top hit is relevant. */
   queries: number;
   precisionAt1: number;
+  /** How many of `queries` were logged queries with feedback (the rest: pseudo-queries). */
+  feedbackSamples: number;
   /** Precision@1 each bucket's queries must reach. */
   targets: Record<CalibratedLevel, number>;
   thresholds: ConfidenceThresholds;

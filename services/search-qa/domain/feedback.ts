@@ -60,6 +60,45 @@ export async function logQuery(
   await kv.set(logKey(index, queryId), entry);
 }
 
+/** The feedback on one result shown for a query: counts of each kind, and the latest's time. */
+export interface ResultVotes {
+  resultId: string;
+  clicks: number;
+  relevant: number;
+  notRelevant: number;
+  at: string;
+}
+
+/** A logged query that has feedback: its normalised text and the votes on its results. */
+export interface QueryVotes {
+  /** The normalised query (case and spacing variants are one query). */
+  query: string;
+  /** When its latest vote was recorded. */
+  at: string;
+  /** By result id. */
+  results: ResultVotes[];
+}
+
+/**
+ * The index's logged queries that have clicks or votes, read from the store (not the per-process
+ * cache), sorted by query, each query's results by id.
+ */
+export async function listQueryVotes(kv: TenantKvStore, index: string): Promise<QueryVotes[]> {
+  const byQuery = new Map<string, QueryVotes>();
+  for await (const { value: v } of kv.list<Vote>(["search-qa", "votes", index])) {
+    const q = byQuery.get(v.queryKey) ?? { query: v.queryKey, at: v.at, results: [] };
+    const { resultId, clicks, relevant, notRelevant, at } = v;
+    q.results.push({ resultId, clicks, relevant, notRelevant, at });
+    if (at > q.at) q.at = at;
+    byQuery.set(v.queryKey, q);
+  }
+  const byId = (a: { resultId: string }, b: { resultId: string }) =>
+    a.resultId < b.resultId ? -1 : a.resultId > b.resultId ? 1 : 0;
+  return [...byQuery.values()]
+    .map((q) => ({ ...q, results: q.results.sort(byId) }))
+    .sort((a, b) => (a.query < b.query ? -1 : a.query > b.query ? 1 : 0));
+}
+
 /** Votes of one index, held in memory per process and reloaded when stale. */
 export function createFeedbackPriors(kv: TenantKvStore) {
   const cache = new Map<string, { loadedAt: number; votes: Map<string, Vote> }>();

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { DomainError } from "@edgeml/shared/errors";
 import { withStores } from "@edgeml/shared/testing";
-import { createFeedbackPriors, logQuery, NO_PRIOR } from "./feedback.ts";
+import { createFeedbackPriors, listQueryVotes, logQuery, NO_PRIOR } from "./feedback.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 const near = (actual: number, expected: number) =>
@@ -190,5 +190,31 @@ Deno.test("feedback: logged queries by prefix, case- and space-insensitive, most
     ]);
     assert.deepEqual(await feedback.loggedQueries("town", "old", 10), ["old town library"]);
     assert.deepEqual(await feedback.loggedQueries("town", "zoo", 10), []);
+  });
+});
+
+Deno.test("feedback: listQueryVotes groups the votes per normalised query, from the store", async () => {
+  await withStores(async ({ kv }) => {
+    const feedback = createFeedbackPriors(kv);
+    await logQuery(kv, "town", "q1", logged("Pool  Hours", ["doc.b.0", "answer:doc.a.0"]));
+    await logQuery(kv, "town", "q2", logged("pool hours", ["doc.b.0"]));
+    await logQuery(kv, "town", "q3", logged("dog licence", ["doc.c.0"]));
+    await logQuery(kv, "other", "q1", logged("pool hours", ["doc.z.0"]));
+    await feedback.record("town", "q1", [
+      { resultId: "doc.b.0", kind: "click" },
+      { resultId: "answer:doc.a.0", kind: "RELEVANT" },
+    ], describe);
+    await feedback.record("town", "q2", [{ resultId: "doc.b.0", kind: "NOT_RELEVANT" }], describe);
+    await feedback.record("other", "q1", [{ resultId: "doc.z.0", kind: "click" }], describe);
+    const voted = await listQueryVotes(kv, "town");
+    assert.deepEqual(
+      voted.map((q) => [
+        q.query,
+        q.results.map((r) => [r.resultId, r.clicks, r.relevant, r.notRelevant]),
+      ]),
+      [["pool hours", [["answer:doc.a.0", 0, 1, 0], ["doc.b.0", 1, 0, 1]]]],
+    );
+    assert.equal(voted[0].at, voted[0].results.map((r) => r.at).sort().at(-1));
+    assert.deepEqual(await listQueryVotes(kv, "empty"), []);
   });
 });

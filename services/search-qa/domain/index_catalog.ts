@@ -10,14 +10,25 @@
  *   search-qa/<index>/snapshots/<version>.reranker.onnx         its learned re-ranker (ONNX)
  *   search-qa/<index>/snapshots/<version>.reranker.json         the re-ranker's manifest
  *   search-qa/<index>/snapshots/<version>.calibration.json      its confidence thresholds
+ *   search-qa/<index>/snapshots/<version>.vectors.bin           its items' dense vectors
+ *   search-qa/<index>/encoder/<n>.onnx                          dense encoder version n
+ *   search-qa/<index>/encoder/<n>.tokenizer.json                its tokenizer
  */
 import type { AttributeType, SearchIndexInfo } from "@edgeml/shared/contracts/search";
 import { conflict, notFound, unprocessable } from "@edgeml/shared/errors";
 import { parseSynonyms } from "./synonyms.ts";
+import type { DenseEncoderConfig } from "./dense_encoder.ts";
 import { insertRecord, type KvKey, type TenantKvStore, updateRecord } from "@edgeml/shared/store";
 
-export interface IndexRecord extends SearchIndexInfo {
+export interface IndexRecord extends Omit<SearchIndexInfo, "denseEncoder"> {
   synonyms?: string;
+  /** The dense retriever's sentence encoder, when one was uploaded (`PUT …/encoder`). */
+  encoder?: DenseEncoderConfig;
+  /**
+   * The index's feedback counter (clicks and votes so far) when the current version was built:
+   * more since means feedback the version did not learn from (`control/rerank/`). Not shown.
+   */
+  feedbackVotes?: number;
 }
 
 /** Attributes every index has, as Kendra predefines them. */
@@ -42,6 +53,12 @@ export const rerankerManifestPath = (index: string, version: number) =>
   `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.reranker.json`;
 export const calibrationPath = (index: string, version: number) =>
   `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.calibration.json`;
+export const vectorsPath = (index: string, version: number) =>
+  `search-qa/${index}/snapshots/${String(version).padStart(8, "0")}.vectors.bin`;
+export const encoderPath = (index: string, version: number) =>
+  `search-qa/${index}/encoder/${version}.onnx`;
+export const encoderTokenizerPath = (index: string, version: number) =>
+  `search-qa/${index}/encoder/${version}.tokenizer.json`;
 
 export async function insertIndex(kv: TenantKvStore, record: IndexRecord): Promise<void> {
   await insertRecord(
@@ -77,8 +94,21 @@ export function updateIndex(
 }
 
 export function indexInfo(record: IndexRecord): SearchIndexInfo {
-  const { synonyms: _s, ...info } = record;
-  return { ...info, learnedReranker: record.learnedReranker ?? false };
+  const { synonyms: _s, feedbackVotes: _f, encoder, ...info } = record;
+  return {
+    ...info,
+    learnedReranker: record.learnedReranker ?? false,
+    ...(encoder
+      ? {
+        denseEncoder: {
+          version: encoder.version,
+          dimension: encoder.dimension,
+          pooling: encoder.pooling,
+          maxTokens: encoder.maxTokens,
+        },
+      }
+      : {}),
+  };
 }
 
 /** Registers an index; its attribute schema may not redefine the predefined attributes. */

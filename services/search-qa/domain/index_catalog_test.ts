@@ -32,6 +32,7 @@ Deno.test("createIndexRecord: the predefined attributes are added and kept, syno
     assert.deepEqual([record.faqs, record.documents, record.items], [0, 0, 0]);
     assert.deepEqual(await getIndex(kv, "town"), record);
     assert.equal("synonyms" in indexInfo(record), false);
+    assert.equal("feedbackVotes" in indexInfo({ ...record, feedbackVotes: 3 }), false);
     assert.deepEqual((await listIndexes(kv)).map((r) => r.name), ["town"]);
   });
 });

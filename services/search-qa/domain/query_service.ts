@@ -4,8 +4,10 @@
  * is loaded, so no query is dropped. Candidates are ranked by BM25F times the feedback prior,
  * the first 30 fused with their resemblance to the query's wording (`head_fusion.ts`), or, when
  * the version has a learned re-ranker and the edge has workers, by the re-ranker's score times
- * the prior (`rerank.ts`; the first way if the worker call fails), then
- * shaped into Kendra's result items; the caller's city becomes the default `city` filter
+ * the prior (`rerank.ts`; the first way if the worker call fails). When the version carries
+ * dense vectors (the index has an encoder) the query is embedded on the worker pool too and the
+ * nearest items are fused with that order (`dense_fusion.ts`; lexical alone if the call fails).
+ * The ranking is then shaped into Kendra's result items; the caller's city becomes the default `city` filter
  * when the request names none. Each item's `scoreConfidence` is its c (`confidence.ts`) cut by
  * the version's calibrated thresholds (`<version>.calibration.json`), the fixed ones without.
  */
@@ -37,14 +39,18 @@ import {
   rerankerManifestPath,
   RESERVED_ATTRIBUTES,
   snapshotPath,
+  vectorsPath,
 } from "./index_catalog.ts";
+import { createEncoderCache } from "./dense_encoder_cache.ts";
+import { fuseWithDense } from "./dense_fusion.ts";
+import { decodeDenseVectors } from "./dense_vectors.ts";
 import { rerank } from "./rerank.ts";
 import { fuseWithHeadSimilarity } from "./head_fusion.ts";
 import { createRerankerClient } from "./reranker_client.ts";
 import { parseRerankerManifest, type RerankerManifest } from "./reranker_manifest.ts";
 import { answerItem, type Confidence, resultItem, type StoredItem } from "./result_items.ts";
 import { type Analyzer, createAnalyzer } from "./analyzer.ts";
-import { loadSnapshot, type SearchIndex } from "./search_index.ts";
+import { type AlignedVectors, loadSnapshot, type SearchIndex } from "./search_index.ts";
 
 export interface QueryServiceOptions {
   stores: TenantStores;
@@ -82,9 +88,11 @@ export function createQueryService(
       analyzer: Analyzer;
       reranker?: RerankerManifest;
       thresholds: ConfidenceThresholds;
+      vectors?: AlignedVectors;
     }
   >();
   const rerankers = workers && createRerankerClient(workers);
+  const encoderOf = workers && createEncoderCache(stores.artifacts, workers);
   const records = new Map<string, { record: IndexRecord; at: number }>();
 
   async function record(name: string): Promise<IndexRecord> {
@@ -103,6 +111,7 @@ export function createQueryService(
     analyzer?: Analyzer;
     reranker?: RerankerManifest;
     thresholds?: ConfidenceThresholds;
+    vectors?: AlignedVectors;
   }> {
     const r = await record(name);
     const have = loaded.get(name);
@@ -112,10 +121,13 @@ export function createQueryService(
     if (!bytes) throw failed("snapshot_missing", `index '${name}' version ${r.version} is missing`);
     const manifest = await stores.artifacts.get(rerankerManifestPath(name, r.version));
     const calibration = await stores.artifacts.get(calibrationPath(name, r.version));
+    const vectors = await stores.artifacts.get(vectorsPath(name, r.version));
+    const index = loadSnapshot(bytes);
     // Queries keep using the version they found until this one is ready.
     const next = {
       version: r.version,
-      index: loadSnapshot(bytes),
+      index,
+      vectors: vectors && index.alignVectors(decodeDenseVectors(vectors)),
       analyzer: createAnalyzer({ synonyms: r.synonyms }),
       reranker: manifest ? parseRerankerManifest(manifest) : undefined,
       thresholds: (calibration && parseCalibration(calibration)) ?? FIXED_THRESHOLDS,
@@ -133,9 +145,14 @@ export function createQueryService(
     name: string,
     request: z.output<typeof QueryRequest>,
   ): Promise<QueryResponse> {
-    const { record: r, index, analyzer, reranker, thresholds = FIXED_THRESHOLDS } = await current(
-      name,
-    );
+    const {
+      record: r,
+      index,
+      analyzer,
+      reranker,
+      thresholds = FIXED_THRESHOLDS,
+      vectors,
+    } = await current(name);
     const schema = { ...RESERVED_ATTRIBUTES, ...r.attributeSchema };
     let filter = request.attributeFilter;
     if (filter) validateFilter(filter, schema, { maxDepth: maxFilterDepth });
@@ -161,12 +178,16 @@ export function createQueryService(
     const prior = await priors.priors(name, request.queryText);
     const score = reranker && rerankers?.scorer(reranker);
     const wanted = request.pageNumber * request.pageSize;
+    const queryVector = vectors && await embedQuery(name, vectors, request.queryText);
     const result = index.search({
       text: request.queryText,
       filter,
       facets: request.facets?.map((f) => f.documentAttributeKey),
       limit: Math.max(CANDIDATES, wanted),
       kinds,
+      dense: queryVector && vectors
+        ? { vector: queryVector, vectors, limit: CANDIDATES }
+        : undefined,
     });
     // Only the first CANDIDATES are re-ranked; deeper hits keep the index's order, so every
     // page is cut from the same ranking whichever page is asked for.
@@ -178,7 +199,7 @@ export function createQueryService(
       ];
       return fuseWithHeadSimilarity(first, request.queryText, index.item, CANDIDATES);
     };
-    const ranked = score
+    const lexical = score
       ? await rerank(result.hits, {
         analyzer,
         item: index.item,
@@ -188,6 +209,7 @@ export function createQueryService(
         depth: CANDIDATES,
       }).catch(byPrior) // the worker failed: the order used without a re-ranker
       : byPrior();
+    const ranked = fuseWithDense(lexical, result.denseHits, CANDIDATES);
     const groups = analyzer.expandQuery(request.queryText);
     // The lead is the best score's over the runner-up's, whatever order fusion chose.
     const [top = 0, second = 0] = ranked.slice(0, CANDIDATES).map((r) => r.score)
@@ -301,6 +323,21 @@ export function createQueryService(
       scoreConfidence: best.scoreAttributes.scoreConfidence,
       queryId: answer.queryId,
     };
+  }
+
+  /** The query's vector, or undefined when the encoder is backing off or its call failed. */
+  async function embedQuery(
+    name: string,
+    vectors: AlignedVectors,
+    text: string,
+  ): Promise<Float32Array | undefined> {
+    try {
+      const encoder = await encoderOf?.(name, vectors.encoder);
+      if (!encoder?.available()) return undefined;
+      return (await encoder.embed([text]))[0];
+    } catch {
+      return undefined; // lexical order alone, as without an encoder
+    }
   }
 
   /**

@@ -23,7 +23,11 @@ export interface RerankerManifest {
   output: "score";
   /** What it was trained on, and how it did on held-out pseudo-queries. */
   training: {
+    /** Training queries: pseudo-queries and logged queries with feedback. */
     queries: number;
+    /** How many of them were logged queries with feedback, and each one's weight in the loss. */
+    feedbackQueries: number;
+    feedbackWeight: number;
     pairs: number;
     heldOutQueries: number;
     heldOutPrecisionAt1: number;

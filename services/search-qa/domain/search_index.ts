@@ -41,6 +41,8 @@ import {
   type ItemKind,
 } from "./index_data.ts";
 import { decodeIndexData, encodeIndexData } from "./index_snapshot.ts";
+import type { DenseVectors } from "./dense_vectors.ts";
+import type { DenseEncoderConfig } from "./dense_encoder.ts";
 import { createSuggester } from "./suggest.ts";
 import { createTopK } from "./top_k.ts";
 
@@ -54,6 +56,18 @@ export interface SearchRequest {
   limit?: number;
   offset?: number;
   kinds?: ItemKind[];
+  /**
+   * Also the `limit` items nearest to `vector` (dot product with unit vectors: cosine) among
+   * those the kinds and filter allow, whether or not they match the text, as `denseHits`.
+   */
+  dense?: { vector: Float32Array; vectors: AlignedVectors; limit: number };
+}
+
+/** Dense vectors in the index's own item order (`alignVectors`); items without one are zero. */
+export interface AlignedVectors {
+  dimension: number;
+  data: Float32Array;
+  encoder: DenseEncoderConfig;
 }
 
 export interface SearchHit {
@@ -78,6 +92,8 @@ export interface SearchResult {
   unknownTerms: string[];
   /** For each unknown word, the nearest indexed word (edit distance ≤ 2, highest df). */
   suggestions: Record<string, string>;
+  /** With `dense`: the nearest items, best first; `score` is the cosine. */
+  denseHits: SearchHit[];
 }
 
 export interface SearchIndex {
@@ -85,6 +101,8 @@ export interface SearchIndex {
   readonly schema: AttributeSchema;
   search(request: SearchRequest): SearchResult;
   item(id: string): IndexedItem | undefined;
+  /** Lays vectors out in the index's item order, for `SearchRequest.dense`. */
+  alignVectors(vectors: DenseVectors): AlignedVectors;
   toSnapshot(): Uint8Array;
 }
 
@@ -126,7 +144,8 @@ function openIndex(data: IndexData): SearchIndex {
   const groupTouched = new Int32Array(n);
 
   function search(request: SearchRequest): SearchResult {
-    const { text, filter, facets = [], limit = 10, offset = 0, kinds: wantedKinds } = request;
+    const { text, filter, facets = [], limit = 10, offset = 0, kinds: wantedKinds, dense } =
+      request;
     if (filter) validateFilter(filter, schema, data.filterLimits);
     for (const key of facets) {
       if (schema[key] === undefined) {
@@ -204,7 +223,7 @@ function openIndex(data: IndexData): SearchIndex {
     }
 
     const details = createHitDetails(analyzer, data, groups);
-    const hits = top.sorted().slice(Math.max(0, offset)).map(({ doc, score }): SearchHit => {
+    const hit = ({ doc, score }: { doc: number; score: number }): SearchHit => {
       const item = items[doc];
       // Details cost more than scoring: worked out on first read, so a caller that ranks 30
       // candidates and shows 10 pays for the 10.
@@ -220,14 +239,39 @@ function openIndex(data: IndexData): SearchIndex {
           return (detail ??= details(item)).highlights;
         },
       };
-    });
+    };
+    const nearest = dense ? createTopK(Math.max(0, dense.limit)) : undefined;
+    if (dense && nearest) {
+      const { vector, vectors: { dimension, data } } = dense;
+      if (vector.length !== dimension) {
+        throw new RangeError(`a ${vector.length}-dim query against ${dimension}-dim vectors`);
+      }
+      for (let d = 0; d < n; d++) {
+        if ((kinds[d] & kindMask) === 0 || (accepts !== undefined && !accepts(d))) continue;
+        let dot = 0;
+        for (let k = 0, at = d * dimension; k < dimension; k++) dot += vector[k] * data[at + k];
+        nearest.push(d, dot);
+      }
+    }
     return {
       total,
-      hits,
+      hits: top.sorted().slice(Math.max(0, offset)).map(hit),
       facets: facets.map((key, i) => ({ key, values: counters[i].result() })),
       unknownTerms,
       suggestions,
+      denseHits: nearest ? nearest.sorted().map(hit) : [],
     };
+  }
+
+  function alignVectors({ ids: rowIds, dimension, data, encoder }: DenseVectors) {
+    const aligned = new Float32Array(n * dimension);
+    rowIds.forEach((id, row) => {
+      const d = ids.get(id);
+      if (d !== undefined) {
+        aligned.set(data.subarray(row * dimension, (row + 1) * dimension), d * dimension);
+      }
+    });
+    return { dimension, data: aligned, encoder };
   }
 
   return {
@@ -238,6 +282,7 @@ function openIndex(data: IndexData): SearchIndex {
       const d = ids.get(id);
       return d === undefined ? undefined : items[d];
     },
+    alignVectors,
     toSnapshot: () => encodeIndexData(data),
   };
 }

@@ -76,6 +76,7 @@ Deno.test("stemming, synonyms as one term, kinds, paging and the stored item", (
     facets: [],
     unknownTerms: [],
     suggestions: {},
+    denseHits: [],
   });
 });
 
@@ -181,4 +182,56 @@ Deno.test("filtered search equals brute-force filtering; a snapshot gives identi
       assert.deepEqual(copy.search(request), result);
     }
   }
+});
+
+Deno.test("dense: the nearest items among those the kinds and filter allow, matched or not", () => {
+  const items: IndexedItem[] = [
+    { id: "q1", kind: "FAQ", fields: { question: "library hours" }, attributes: { city: "A" } },
+    { id: "q2", kind: "FAQ", fields: { question: "pool prices" }, attributes: { city: "B" } },
+    { id: "p1", kind: "PASSAGE", fields: { body: "library rules" }, attributes: { city: "A" } },
+  ];
+  const index = buildIndex(items, { attributeSchema: { city: "STRING" } });
+  // Rows in another order than the index's items: alignVectors places them by id; q2 has none.
+  const vectors = index.alignVectors({
+    ids: ["p1", "q1", "gone"],
+    dimension: 2,
+    data: Float32Array.of(0.6, 0.8, 1, 0, 0, 1),
+    encoder: {
+      model: "m",
+      version: 1,
+      inputs: [],
+      output: "o",
+      pooling: "mean",
+      maxTokens: 8,
+      dimension: 2,
+    },
+  });
+  const dense = { vector: Float32Array.of(0, 1), vectors, limit: 5 };
+  // No word of "zzz" is indexed: the lexical hits are empty, the dense ones are not.
+  const found = index.search({ text: "zzz", dense });
+  assert.deepEqual(found.hits, []);
+  assert.deepEqual(found.denseHits.map((h) => [h.id, Number(h.score.toFixed(2))]), [
+    ["p1", 0.8],
+    ["q1", 0],
+    ["q2", 0],
+  ]);
+  assert.deepEqual(
+    index.search({ text: "zzz", dense, kinds: ["FAQ"] }).denseHits.map((h) => h.id),
+    [
+      "q1",
+      "q2",
+    ],
+  );
+  const cityB = { equalsTo: { key: "city", value: { stringValue: "B" } } };
+  assert.deepEqual(index.search({ text: "zzz", dense, filter: cityB }).denseHits.map((h) => h.id), [
+    "q2",
+  ]);
+  assert.deepEqual(
+    index.search({ text: "library", dense: { ...dense, limit: 1 } }).denseHits.map((h) => h.id),
+    ["p1"],
+  );
+  assert.throws(
+    () => index.search({ text: "x", dense: { ...dense, vector: Float32Array.of(1) } }),
+    RangeError,
+  );
 });

@@ -10,12 +10,14 @@ import {
   chatAnswerRoute,
   createIndexRoute,
   deleteDocumentRoute,
+  deleteEncoderRoute,
   deleteFaqRoute,
   feedbackRoute,
   flaggedRoute,
   getIndexRoute,
   listIndexesRoute,
   putDocumentRoute,
+  putEncoderRoute,
   putFaqRoute,
   queryRoute,
   suggestionsRoute,
@@ -30,11 +32,13 @@ import {
 } from "@edgeml/shared/http";
 import type { TenantStores } from "@edgeml/shared/store";
 import type { OipClient } from "@edgeml/gpu-workers/client";
+import type { EncoderUpload } from "../domain/dense_encoder.ts";
 import { createFeedbackPriors } from "../domain/feedback.ts";
 import { createIndexRecord, getIndex, indexInfo, listIndexes } from "../domain/index_catalog.ts";
 import { createQueryService } from "../domain/query_service.ts";
 import { suggest } from "../domain/suggestions.ts";
 import { documentRequest } from "./document_request.ts";
+import { encoderRequest } from "./encoder_request.ts";
 import { type DataSourceControl, registerDataSourceRoutes } from "./data_source_routes.ts";
 
 /** What the edge needs of the control plane: ingestion, which parses and builds. */
@@ -53,6 +57,12 @@ export interface SearchControl extends DataSourceControl {
     attributes: Record<string, unknown>,
   ): Promise<{ documentId: string; title: string; passages: number; version: number }>;
   deleteDocument(index: string, documentId: string): Promise<void>;
+  putEncoder(index: string, upload: EncoderUpload): Promise<{
+    encoderVersion: number;
+    dimension: number;
+    version: number;
+  }>;
+  deleteEncoder(index: string): Promise<void>;
 }
 
 export interface SearchEdgeOptions {
@@ -68,6 +78,8 @@ export function createSearchEdgeApp(
 ): OpenAPIHono<Env> {
   const { store, config } = deps;
   const maxUploadBytes = Number(config.SEARCH_MAX_UPLOAD_BYTES) || 20 * MiB;
+  // Sentence encoders run from a few MB to several hundred (MiniLM 90 MB, base models 440 MB).
+  const maxEncoderBytes = Number(config.SEARCH_MAX_ENCODER_BYTES) || 1024 * MiB;
   const priors = createFeedbackPriors(store.kv);
   const queries = createQueryService({
     stores: store,
@@ -121,6 +133,20 @@ export function createSearchEdgeApp(
   app.openapi({ ...deleteDocumentRoute, middleware: [admin] }, async (c) => {
     const { index, documentId } = c.req.valid("param");
     await controlPlane().deleteDocument(index, documentId);
+    queries.invalidate(index);
+    return c.body(null, 204);
+  });
+  app.openapi({ ...putEncoderRoute, middleware: [admin] }, async (c) => {
+    const { index } = c.req.valid("param");
+    await getIndex(store.kv, index);
+    const upload = await encoderRequest(c.req.raw, maxEncoderBytes);
+    const accepted = await controlPlane().putEncoder(index, upload);
+    queries.invalidate(index);
+    return c.json(accepted, 200);
+  });
+  app.openapi({ ...deleteEncoderRoute, middleware: [admin] }, async (c) => {
+    const { index } = c.req.valid("param");
+    await controlPlane().deleteEncoder(index);
     queries.invalidate(index);
     return c.body(null, 204);
   });

@@ -38,7 +38,10 @@ export const DEFAULT_TARGETS: Record<CalibratedLevel, number> = {
 
 const LEVELS: readonly CalibratedLevel[] = ["VERY_HIGH", "HIGH", "MEDIUM"];
 
-export type PickedThresholds = Omit<ConfidenceCalibration, "format" | "version">;
+export type PickedThresholds = Omit<
+  ConfidenceCalibration,
+  "format" | "version" | "feedbackSamples"
+>;
 
 export function pickThresholds(
   samples: readonly Sample[],

@@ -10,6 +10,7 @@ import type { TenantStores } from "@edgeml/shared/store";
 import { getIndex } from "../../domain/index_catalog.ts";
 import type { DataSourceControl } from "../../edge/data_source_routes.ts";
 import type { CrawlDeps } from "./crawl.ts";
+import type { BuildOptions } from "../index_builder.ts";
 import {
   createDataSource,
   dataSourceInfo,
@@ -24,6 +25,8 @@ export interface DataSourceControlOptions extends CrawlDeps {
   onSyncError?: (error: unknown, job: { index: string; jobId: string }) => void;
   /** Awaited after a sync rebuilt the index (e.g. to publish the version's re-ranker). */
   onIndexRebuilt?: (index: string) => Promise<void>;
+  /** How the index is built (its dense encoder). */
+  build?: BuildOptions;
 }
 
 /**

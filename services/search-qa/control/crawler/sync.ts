@@ -9,7 +9,7 @@
  */
 import type { TenantStores } from "@edgeml/shared/store";
 import { documentPath, getIndex } from "../../domain/index_catalog.ts";
-import { rebuildIndex } from "../index_builder.ts";
+import { type BuildOptions, rebuildIndex } from "../index_builder.ts";
 import { writeDocument } from "../stored_sources.ts";
 import { asCrawlError, type CrawlError } from "./crawl_error.ts";
 import { crawl, type CrawlDeps, type CrawledPage } from "./crawl.ts";
@@ -27,7 +27,7 @@ export async function runSync(
   stores: TenantStores,
   source: DataSourceRecord,
   job: SyncJobRecord,
-  deps: CrawlDeps = {},
+  deps: CrawlDeps & { build?: BuildOptions } = {},
   onIndexRebuilt?: (index: string) => Promise<void>,
 ): Promise<SyncJobRecord> {
   const { index, id } = source;
@@ -117,7 +117,7 @@ export async function runSync(
   }
   if (metrics.documentsAdded + metrics.documentsModified + metrics.documentsDeleted > 0) {
     await report({ progress: { stage: "INDEXING", fraction: 1 }, metrics, errors }, true);
-    await rebuildIndex(stores, index);
+    await rebuildIndex(stores, index, deps.build);
     await onIndexRebuilt?.(index);
   }
   await saveCrawlState(stores, index, id, { attributesHash, pages: next });

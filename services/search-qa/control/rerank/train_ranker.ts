@@ -10,8 +10,9 @@
  *
  *   L_q = −log( Σ_{i∈P} exp z_i / Σ_{j∈C} exp z_j )
  *
- * averaged over queries, plus λ‖W‖² weight decay, minimised full-batch with Adam. Queries are
- * padded to the longest candidate list and padding masked out of both sums. Features constant
+ * averaged over queries (a weighted mean Σ w_q L_q / Σ w_q where groups carry a `weight`), plus
+ * λ‖W‖² weight decay, minimised full-batch with Adam. Queries are padded to the longest
+ * candidate list and padding masked out of both sums. Features constant
  * in training (the feedback prior at build time, a kind that is absent) have their W1 rows set
  * to zero afterwards, so unseen values cannot move the score. Seeded and deterministic.
  *
@@ -114,6 +115,12 @@ export async function trainRanker(
   const xs = tf.tensor2d(x, [groups.length * longest, width]);
   const validMask = tf.tensor2d(valid, [groups.length, longest]);
   const relevantMask = tf.tensor2d(relevant, [groups.length, longest]);
+  // Without weights the plain mean, as before weights existed.
+  const queryWeights = groups.map((g) => g.weight ?? 1);
+  const totalWeight = queryWeights.reduce((a, b) => a + b, 0);
+  const weightsT = queryWeights.some((w) => w !== 1)
+    ? tf.tensor1d(queryWeights.map((w) => w / totalWeight))
+    : undefined;
   const optimizer = tf.train.adam(learningRate);
   const NEG = -1e9;
   for (let step = 0; step < steps; step++) {
@@ -123,13 +130,15 @@ export async function trainRanker(
         const all = tf.logSumExp(tf.add(z, tf.mul(tf.sub(1, validMask), NEG)), 1);
         const pos = tf.logSumExp(tf.add(z, tf.mul(tf.sub(1, relevantMask), NEG)), 1);
         const decay = tf.mul(weightDecay, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2))));
-        return tf.add(tf.mean(tf.sub(all, pos)), decay) as tf.Scalar;
+        const losses = tf.sub(all, pos);
+        const loss = weightsT ? tf.sum(tf.mul(losses, weightsT)) : tf.mean(losses);
+        return tf.add(loss, decay) as tf.Scalar;
       });
     });
   }
   // a feature constant in training carries no signal: it must not move the score later
   w1.assign(tf.mul(w1, tf.tensor2d(constant, [width, 1])));
-  tf.dispose([xs, validMask, relevantMask]);
+  tf.dispose([xs, validMask, relevantMask, ...(weightsT ? [weightsT] : [])]);
   optimizer.dispose();
 
   const weights: RankerWeights = {

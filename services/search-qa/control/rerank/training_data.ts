@@ -1,8 +1,9 @@
 /**
- * Turns pseudo-queries into the re-ranker's training groups: each query's BM25F candidates from
- * the index (the first `depth`, as the edge re-ranks them), their feature rows, and which of
- * them are relevant. Queries whose candidates hold no relevant item, or nothing else, teach the
- * ranker nothing and are left out. No feedback exists at build time: the prior is 1.
+ * Turns pseudo-queries (and feedback queries, `feedback_queries.ts`) into the re-ranker's
+ * training groups: each query's BM25F candidates from the index (the first `depth`, as the edge
+ * re-ranks them), their feature rows, and which of them are relevant. Queries whose candidates hold no relevant item, or nothing else, teach the
+ * ranker nothing and are left out. The feedback prior is 1 for every query, feedback queries
+ * too: their labels come from the same votes as the prior, which must not leak into the model.
  *
  * @example
  * ```ts
@@ -22,6 +23,8 @@ export interface TrainingGroup {
   features: Float32Array;
   /** 1 for a relevant candidate, 0 otherwise. */
   labels: number[];
+  /** The query's weight in the loss (default 1; feedback queries weigh more). */
+  weight?: number;
 }
 
 export function trainingGroups(

@@ -9,7 +9,13 @@
  * (b) Indexing and filtered-query latency in-process on a seeded 20 000-passage corpus with
  *     1000 queries, each filtered to one of 20 cities, engines interleaved per query.
  * (c) The query endpoint through the gateway of the embedded default at 100 req/s (open loop),
- *     the FAQs as an index, the paraphrase queries cycled, every other one filtered.
+ *     the FAQs as an index, the paraphrase queries cycled, every other one filtered: as created
+ *     by default, and with the learned re-ranker (one worker-pool call per query).
+ *
+ * "ours (query endpoint)" is measured through the real endpoint of the embedded default. With
+ * `SEARCH_BENCH_ENCODER=<folder>` (a sentence-embedding `model.onnx` and its `tokenizer.json`,
+ * e.g. an ONNX export of sentence-transformers/all-MiniLM-L6-v2) the index also gets that dense
+ * encoder, for a quality row and a gateway row of the hybrid retriever.
  *
  * Memory growth needs a forced GC: without `--v8-flags=--expose-gc` the script re-runs itself
  * with it. Options: --rounds N (3 timed rounds after a warm-up), --no-write.
@@ -20,7 +26,8 @@ import { buildCorpus } from "./corpus.ts";
 import { loadFaqBenchData } from "./faq_data.ts";
 import { faqQuality, type QualityRow } from "./faq_quality.ts";
 import { buildAll, type Engine, quantile, timeQueries } from "./latency.ts";
-import { oursCorpus, oursFaq, oursFaqFused } from "./ours.ts";
+import { oursCorpus, oursFaq } from "./ours.ts";
+import { startEmbeddedFaqIndex } from "./embedded_index.ts";
 import { oursRerankedFaq } from "./ours_reranked.ts";
 import { miniSearchCorpus, miniSearchFaq } from "./peer_minisearch.ts";
 import { oramaCorpus, oramaFaq } from "./peer_orama.ts";
@@ -43,6 +50,7 @@ const { values } = parseArgs({
   },
 });
 const ROUNDS = Number(values.rounds);
+const ENCODER_DIR = Deno.env.get("SEARCH_BENCH_ENCODER");
 const progress = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
 
 // ---- (a) FAQ quality ----------------------------------------------------------------------
@@ -66,8 +74,21 @@ if (!faqData) {
     times.push(performance.now() - t0);
     return ids;
   };
+  const endpoint = await startEmbeddedFaqIndex(faqData.faqs);
+  const endpointQuality = await faqQuality("ours (query endpoint)", endpoint.rank, faqData);
+  await endpoint.stop();
+  let hybridQuality: QualityRow[] = [];
+  if (ENCODER_DIR) {
+    progress(`uploading the dense encoder in ${ENCODER_DIR}`);
+    const hybrid = await startEmbeddedFaqIndex(faqData.faqs, { encoderDir: ENCODER_DIR });
+    hybridQuality = [
+      await faqQuality(`ours (query endpoint + dense encoder)`, hybrid.rank, faqData),
+    ];
+    await hybrid.stop();
+  }
   quality = [
-    await faqQuality("ours (query endpoint)", oursFaqFused(faqData.faqs), faqData),
+    endpointQuality,
+    ...hybridQuality,
     await faqQuality("ours, BM25F alone", oursFaq(faqData.faqs), faqData),
     await faqQuality("ours + re-ranker", timed, faqData),
     await faqQuality("MiniSearch (question)", miniSearchFaq(faqData.faqs, ["question"]), faqData),
@@ -108,18 +129,28 @@ const latency = timeQueries(
   ROUNDS,
 );
 
-let gateway: SearchReport["gateway"];
+const gateway: NonNullable<SearchReport["gateway"]> = [];
 if (faqData) {
-  progress("through the gateway: 100 req/s, open loop, 3 runs of 10 s");
-  const measured = await measureGatewayLatency(faqData.faqs, faqData.queries);
-  gateway = {
-    rate: measured.rate,
-    p50Ms: measured.p50Ms,
-    p99Ms: measured.p99Ms,
-    reranked: measured.reranked,
-    runs: measured.runs.length,
-    errors: measured.runs.reduce((n, r) => n + r.errors, 0),
-  };
+  const setups = [
+    { label: "as created by default (BM25F + fusion)", options: {} },
+    { label: "with the learned re-ranker", options: { learnedReranker: true } },
+    ...(ENCODER_DIR
+      ? [{ label: "with the dense encoder", options: { encoderDir: ENCODER_DIR } }]
+      : []),
+  ];
+  for (const { label, options } of setups) {
+    progress(`through the gateway, ${label}: 100 req/s, open loop, 3 runs of 10 s`);
+    const measured = await measureGatewayLatency(faqData.faqs, faqData.queries, options);
+    gateway.push({
+      label,
+      rate: measured.rate,
+      p50Ms: measured.p50Ms,
+      p99Ms: measured.p99Ms,
+      reranked: measured.reranked,
+      runs: measured.runs.length,
+      errors: measured.runs.reduce((n, r) => n + r.errors, 0),
+    });
+  }
 }
 
 const markdown = renderReport({

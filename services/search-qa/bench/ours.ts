@@ -1,6 +1,5 @@
 /** Our index (services/search-qa/domain/search_index.ts) behind the benchmark's small API. */
 import { buildIndex, type IndexedItem } from "../domain/search_index.ts";
-import { fuseWithHeadSimilarity } from "../domain/head_fusion.ts";
 import type { Faq } from "./faq_data.ts";
 import type { Passage } from "./corpus.ts";
 
@@ -23,22 +22,6 @@ export function oursFaq(faqs: readonly Faq[]) {
   return (text: string, limit = 10): string[] =>
     index.search({ text, limit }).hits.map((h) => h.id);
 }
-
-/**
- * The query endpoint's order without feedback (query_service.ts): BM25F's first 30 fused with
- * their resemblance to the query's wording (head_fusion.ts).
- */
-export function oursFaqFused(faqs: readonly Faq[]) {
-  const index = buildIndex(faqItems(faqs));
-  return (text: string, limit = 10): string[] => {
-    const hits = index.search({ text, limit: Math.max(limit, FUSION_DEPTH) }).hits;
-    return fuseWithHeadSimilarity(hits.map((hit) => ({ hit })), text, index.item, FUSION_DEPTH)
-      .slice(0, limit)
-      .map((e) => e.hit.id);
-  };
-}
-
-const FUSION_DEPTH = 30;
 
 /** Our index over the passages (title, body), `city` and `category` as attributes. */
 export function oursCorpus(passages: readonly Passage[]) {

@@ -6,7 +6,7 @@
  * one [N, F] batch, as the edge does.
  */
 import * as ort from "onnxruntime-node";
-import { createAnalyzer } from "../domain/analyzer.ts";
+import { createAnalyzer, MEMO_TOKENS } from "../domain/analyzer.ts";
 import { rerank } from "../domain/rerank.ts";
 import { RERANK_FEATURES } from "../domain/rerank_features.ts";
 import { buildIndex } from "../domain/search_index.ts";
@@ -23,7 +23,7 @@ export async function oursRerankedFaq(faqs: readonly Faq[]) {
   const trainMs = performance.now() - t0;
   trained.ranker.dispose();
   const session = await ort.InferenceSession.create(trained.onnx);
-  const analyzer = createAnalyzer();
+  const analyzer = createAnalyzer({ memoTokens: MEMO_TOKENS });
   const width = RERANK_FEATURES.length;
   const score = async (features: Float32Array, rows: number) => {
     const out = await session.run({ features: new ort.Tensor("float32", features, [rows, width]) });

@@ -19,7 +19,7 @@
  * ```
  */
 import { mulberry32 } from "@edgeml/shared/onnx";
-import { type AnalyzerOptions, createAnalyzer } from "../domain/analyzer.ts";
+import { type AnalyzerOptions, createAnalyzer, MEMO_TOKENS } from "../domain/analyzer.ts";
 import {
   confidenceScore,
   type ConfidenceThresholds,
@@ -66,7 +66,7 @@ export function calibrateConfidence(
     ...pick
   }: CalibrateConfidenceOptions,
 ): ConfidenceCalibration {
-  const analyzer = createAnalyzer(analyzerOptions);
+  const analyzer = createAnalyzer({ ...analyzerOptions, memoTokens: MEMO_TOKENS });
   const random = mulberry32(seed);
   const queries = pseudoQueries(items, { seed, dropout })
     .map((q) => ({ q, key: random() }))

@@ -20,7 +20,7 @@
  * ```
  */
 import { mulberry32 } from "@edgeml/shared/onnx";
-import { type AnalyzerOptions, createAnalyzer } from "../domain/analyzer.ts";
+import { type AnalyzerOptions, createAnalyzer, MEMO_TOKENS } from "../domain/analyzer.ts";
 import type { IndexedItem } from "../domain/index_data.ts";
 import { RERANK_FEATURE_VERSION, RERANK_FEATURES } from "../domain/rerank_features.ts";
 import { type RerankerManifest, rerankerModelName } from "../domain/reranker_manifest.ts";
@@ -94,7 +94,7 @@ export async function trainIndexReranker(
     dropout,
     feedback = [],
   } = options;
-  const analyzer = createAnalyzer(options.analyzer);
+  const analyzer = createAnalyzer({ ...options.analyzer, memoTokens: MEMO_TOKENS });
   const random = mulberry32(seed);
   const queries = pseudoQueries(items, { seed, dropout })
     .map((q) => ({ q, key: random() }))

@@ -63,6 +63,12 @@ export interface AnalyzerOptions {
   synonyms?: string;
   /** Porter-stem ASCII words (default true). */
   stem?: boolean;
+  /**
+   * Keep the tokens of texts analysed again and again (stored fields, as hit details and
+   * re-ranker features read the same candidates query after query), up to this many tokens in
+   * all (default 0: none; building an index reads each text once).
+   */
+  memoTokens?: number;
 }
 
 export interface Token {
@@ -101,13 +107,27 @@ const WORD = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
 const ASCII_WORD = /^[a-z]+$/;
 const CACHE_LIMIT = 200_000;
 
+/** A memo size for analyzers that read stored fields at query time (about 30 MB at most). */
+export const MEMO_TOKENS = 500_000;
+
+/** Shorter texts (queries, titles) are tokenized each time: the lookup would cost as much. */
+const MEMO_MIN_CHARS = 48;
+
+interface MemoTokens {
+  terms: string[];
+  words: string[];
+  starts: Int32Array;
+  ends: Int32Array;
+  positions: Int32Array;
+}
+
 interface Analysed {
   word: string;
   term: string | null;
 }
 
 export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
-  const { stopWords = ENGLISH_STOP_WORDS, synonyms = "", stem = true } = options;
+  const { stopWords = ENGLISH_STOP_WORDS, synonyms = "", stem = true, memoTokens = 0 } = options;
   const stops = new Set(stopWords);
   const cache = new Map<string, Analysed>();
 
@@ -118,7 +138,49 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     return { word, term };
   };
 
+  const memo = new Map<string, MemoTokens>();
+  let memoSize = 0;
+
   const forEachToken = (text: string, visit: TokenVisitor) => {
+    if (memoTokens > 0 && text.length >= MEMO_MIN_CHARS) {
+      let tokens = memo.get(text);
+      if (tokens === undefined) {
+        tokens = recordTokens(text);
+        if (memoSize + tokens.terms.length > memoTokens) {
+          memo.clear();
+          memoSize = 0;
+        }
+        memo.set(text, tokens);
+        memoSize += tokens.terms.length;
+      }
+      const { terms, starts, ends, positions, words } = tokens;
+      for (let i = 0; i < terms.length; i++) {
+        visit(terms[i], starts[i], ends[i], positions[i], words[i]);
+      }
+      return;
+    }
+    tokenize(text, visit);
+  };
+
+  const recordTokens = (text: string): MemoTokens => {
+    const terms: string[] = [], words: string[] = [];
+    const at: number[] = [];
+    tokenize(text, (term, start, end, position, word) => {
+      terms.push(term);
+      words.push(word);
+      at.push(start, end, position);
+    });
+    const n = terms.length;
+    const starts = new Int32Array(n), ends = new Int32Array(n), positions = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      starts[i] = at[3 * i];
+      ends[i] = at[3 * i + 1];
+      positions[i] = at[3 * i + 2];
+    }
+    return { terms, words, starts, ends, positions };
+  };
+
+  const tokenize = (text: string, visit: TokenVisitor) => {
     let position = 0;
     for (const match of text.matchAll(WORD)) {
       const raw = match[0];

@@ -46,3 +46,23 @@ Deno.test("expandQuery groups equivalent and mapped synonyms, longest phrase fir
   ]]);
   assert.deepEqual(analyzer.expandQuery("opening hours").map((g) => g.terms), [["open"], ["hour"]]);
 });
+
+Deno.test("memoTokens: a text read again replays the same tokens, and the memo stays bounded", () => {
+  const text = "The libraries' opening hours: Monday to Friday, 9:00–17:00; closed on holidays.";
+  const plain = createAnalyzer();
+  const memo = createAnalyzer({ memoTokens: 20 });
+  const seen = (a: ReturnType<typeof createAnalyzer>, t: string) => {
+    const out: unknown[] = [];
+    a.forEachToken(t, (...args) => out.push(args));
+    return out;
+  };
+  const expected = seen(plain, text);
+  assert.deepEqual(seen(memo, text), expected);
+  assert.deepEqual(seen(memo, text), expected); // from the memo
+  // A second long text overflows the 20-token bound: the memo starts over, answers stay right.
+  const other =
+    "Residents may borrow up to twenty books and ten films at any branch of the library.";
+  assert.deepEqual(seen(memo, other), seen(plain, other));
+  assert.deepEqual(seen(memo, text), expected);
+  assert.deepEqual(memo.analyze("short query"), plain.analyze("short query"));
+});

@@ -8,7 +8,7 @@
  * 0.518 → 0.537 and MRR 0.605 → 0.641 (docs/benchmarks.md).
  */
 import type { IndexedItem } from "./index_data.ts";
-import { cosine, headText, trigrams } from "./rerank_features.ts";
+import { cosine, headTrigrams, trigrams } from "./rerank_features.ts";
 
 export const RRF_K = 60;
 
@@ -27,7 +27,7 @@ export function fuseWithHeadSimilarity<T extends { hit: { id: string } }>(
   const query = trigrams(queryText);
   const similarity = head.map((entry) => {
     const found = item(entry.hit.id);
-    return found ? cosine(query, trigrams(headText(found))) : 0;
+    return found ? cosine(query, headTrigrams(found)) : 0;
   });
   const bySimilarity = head.map((_, i) => i).sort((a, b) => similarity[b] - similarity[a] || a - b);
   const fused = new Float64Array(head.length);

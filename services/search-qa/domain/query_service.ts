@@ -49,7 +49,7 @@ import { fuseWithHeadSimilarity } from "./head_fusion.ts";
 import { createRerankerClient } from "./reranker_client.ts";
 import { parseRerankerManifest, type RerankerManifest } from "./reranker_manifest.ts";
 import { answerItem, type Confidence, resultItem, type StoredItem } from "./result_items.ts";
-import { type Analyzer, createAnalyzer } from "./analyzer.ts";
+import { type Analyzer, createAnalyzer, MEMO_TOKENS } from "./analyzer.ts";
 import { type AlignedVectors, loadSnapshot, type SearchIndex } from "./search_index.ts";
 
 export interface QueryServiceOptions {
@@ -128,7 +128,7 @@ export function createQueryService(
       version: r.version,
       index,
       vectors: vectors && index.alignVectors(decodeDenseVectors(vectors)),
-      analyzer: createAnalyzer({ synonyms: r.synonyms }),
+      analyzer: createAnalyzer({ synonyms: r.synonyms, memoTokens: MEMO_TOKENS }),
       reranker: manifest ? parseRerankerManifest(manifest) : undefined,
       thresholds: (calibration && parseCalibration(calibration)) ?? FIXED_THRESHOLDS,
     };

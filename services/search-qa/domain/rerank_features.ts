@@ -94,6 +94,28 @@ export function cosine(a: Map<string, number>, b: Map<string, number>): number {
   return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
+const headGrams = new WeakMap<IndexedItem, Map<string, number>>();
+
+/** `trigrams(headText(item))`, worked out once per item: candidates recur query after query. */
+export function headTrigrams(item: IndexedItem): Map<string, number> {
+  let grams = headGrams.get(item);
+  if (grams === undefined) headGrams.set(item, grams = trigrams(headText(item)));
+  return grams;
+}
+
+const headTermSets = new WeakMap<Analyzer, WeakMap<IndexedItem, Set<string>>>();
+
+/** The distinct terms of the item's head under `analyzer`, worked out once per item. */
+function headTerms(analyzer: Analyzer, item: IndexedItem): Set<string> {
+  let byItem = headTermSets.get(analyzer);
+  if (byItem === undefined) headTermSets.set(analyzer, byItem = new WeakMap());
+  let terms = byItem.get(item);
+  if (terms === undefined) {
+    byItem.set(item, terms = new Set(analyzer.analyze(headText(item)).map((t) => t.term)));
+  }
+  return terms;
+}
+
 /** m / w of the shortest window holding one match of each matched group; 0 without a match. */
 export function windowDensity(matches: readonly { position: number; group: number }[]): number {
   if (matches.length === 0) return 0;
@@ -145,17 +167,17 @@ export function createFeatureExtractor(analyzer: Analyzer, queryText: string): F
     const head = headText(item);
     const inHead = new Set<number>();
     match(head, inHead);
-    const headTerms = new Set(analyzer.analyze(head).map((t) => t.term));
+    const terms = headTerms(analyzer, item);
     let covered = 0;
-    for (const t of headTerms) if (queryTerms.has(t)) covered++;
+    for (const t of terms) if (queryTerms.has(t)) covered++;
     return [
       topScore > 0 ? hit.score / topScore : 0,
       ...FIELDS.map((f) => hit.fieldScores[f] ?? 0),
       share(inHead),
       share(anywhere),
-      headTerms.size > 0 ? covered / headTerms.size : 0,
+      terms.size > 0 ? covered / terms.size : 0,
       proximity,
-      cosine(queryGrams, trigrams(head)),
+      cosine(queryGrams, headTrigrams(item)),
       Math.log(prior > 0 ? prior : 1),
       item.kind === "FAQ" ? 1 : 0,
       item.kind === "PASSAGE" ? 1 : 0,

@@ -20,7 +20,7 @@
  * ```
  */
 import { unprocessable } from "@edgeml/shared/errors";
-import { createAnalyzer } from "./analyzer.ts";
+import { createAnalyzer, MEMO_TOKENS } from "./analyzer.ts";
 import { type AttributeColumn, buildColumn, createFacetCounter } from "./attribute_columns.ts";
 import type { FacetValue } from "./attribute_columns.ts";
 import {
@@ -119,7 +119,8 @@ const KIND_CODE: Record<ItemKind, number> = { FAQ: 1, PASSAGE: 2 };
 function openIndex(data: IndexData): SearchIndex {
   const { items, schema, k1, termStart, postDocs, postWeight } = data;
   const n = items.length;
-  const analyzer = createAnalyzer(data.analyzer);
+  // Hit details re-read candidates' fields query after query: their tokens are kept.
+  const analyzer = createAnalyzer({ ...data.analyzer, memoTokens: MEMO_TOKENS });
   const termIds = new Map(data.terms.map((t, i) => [t, i]));
   const ids = new Map(items.map((item, d) => [item.id, d]));
   const kinds = Uint8Array.from(items, (item) => KIND_CODE[item.kind]);

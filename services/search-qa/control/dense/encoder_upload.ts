@@ -18,7 +18,7 @@ import type { OipClient } from "@edgeml/gpu-workers/client";
 import type { ModelPublisher } from "@edgeml/gpu-workers/publisher";
 import { notFound, unprocessable } from "@edgeml/shared/errors";
 import { decodeModel, onnx } from "@edgeml/shared/onnx";
-import type { TenantStores } from "@edgeml/shared/store";
+import { createKeyedQueue, type TenantStores } from "@edgeml/shared/store";
 import {
   createDenseEncoder,
   type DenseEncoderConfig,
@@ -40,6 +40,9 @@ export interface EncoderDeps {
   workers: OipClient;
   build: BuildOptions;
 }
+
+/** Uploads and removals of one index's encoder take turns (each numbers the next version). */
+const turns = createKeyedQueue();
 
 const ROLES: EncoderInputRole[] = ["input_ids", "attention_mask", "token_type_ids"];
 const INT64 = onnx.TensorProto.DataType.INT64;
@@ -94,7 +97,19 @@ export function encoderSignature(bytes: Uint8Array, wantedOutput?: string) {
   return { inputs, output: output.name ?? "" };
 }
 
-export async function putEncoder(
+export function putEncoder(
+  stores: TenantStores,
+  index: string,
+  upload: EncoderUpload,
+  deps: EncoderDeps,
+) {
+  return turns.run(
+    `${stores.kv.tenant}/${index}`,
+    () => replaceEncoder(stores, index, upload, deps),
+  );
+}
+
+async function replaceEncoder(
   stores: TenantStores,
   index: string,
   upload: EncoderUpload,
@@ -110,7 +125,12 @@ export async function putEncoder(
   }
   const tokenizer = loadTokenizer(json);
   const previous = record.encoder?.version ?? 0;
-  const version = previous + 1;
+  // Numbers are never reused (even after a removal), so a vector always names its model.
+  let version = previous + 1;
+  for await (const { path } of stores.artifacts.list(`search-qa/${index}/encoder/`)) {
+    const n = Number(path.match(/\/(\d+)\.onnx$/)?.[1] ?? 0);
+    if (n >= version) version = n + 1;
+  }
   const model = encoderModelName(index);
   await stores.artifacts.put(encoderPath(index, version), upload.model);
   await stores.artifacts.put(encoderTokenizerPath(index, version), upload.tokenizer);
@@ -149,14 +169,16 @@ export async function putEncoder(
   return { encoderVersion: version, dimension, version: rebuilt.version };
 }
 
-export async function deleteEncoder(
+export function deleteEncoder(
   stores: TenantStores,
   index: string,
   { publisher, build }: EncoderDeps,
 ): Promise<void> {
-  const record = await getIndex(stores.kv, index);
-  if (!record.encoder) throw notFound("encoder_not_found", `index '${index}' has no encoder`);
-  await updateIndex(stores.kv, index, ({ encoder: _e, ...r }) => r);
-  await rebuildIndex(stores, index, build);
-  await publisher.serve(encoderModelName(index), []);
+  return turns.run(`${stores.kv.tenant}/${index}`, async () => {
+    const record = await getIndex(stores.kv, index);
+    if (!record.encoder) throw notFound("encoder_not_found", `index '${index}' has no encoder`);
+    await updateIndex(stores.kv, index, ({ encoder: _e, ...r }) => r);
+    await rebuildIndex(stores, index, build);
+    await publisher.serve(encoderModelName(index), []);
+  });
 }

@@ -100,6 +100,8 @@ Deno.test("an uploaded encoder serves, the index is rebuilt with vectors, and a 
     assert.equal(await stores.artifacts.stat(vectorsPath("town", 4)), undefined);
     assert.deepEqual(await top(), []);
     await rejectsDomainError(control.deleteEncoder("town"), "not_found", "encoder_not_found");
+    // An encoder uploaded again gets a new number: vectors never name a model that changed.
+    assert.equal((await control.putEncoder("town", { model, tokenizer })).encoderVersion, 2);
   });
 });
 

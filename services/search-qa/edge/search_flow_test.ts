@@ -233,6 +233,24 @@ Deno.test("search-qa: ingest every format, query with filters and facets, feedba
       "invalid_faq_file",
     );
     assert.equal(badCsv.line, 3);
+    const badJson = await expectProblem(
+      await call(
+        "PUT",
+        "/indexes/town/faqs/bad?format=JSON",
+        '{\n  "FaqDocuments": [\n    {"Question": "Q",}\n  ]\n}',
+        { "content-type": "application/json" },
+      ),
+      400,
+      "invalid_faq_file",
+    );
+    assert.equal(badJson.line, 3);
+    await expectProblem(
+      await call("PUT", "/indexes/town/documents/huge", new Uint8Array(21 * 1024 * 1024), {
+        "content-type": "text/plain",
+      }),
+      413,
+      "body_too_large",
+    );
     await expectProblem(
       await call("PUT", "/indexes/town/documents/broken", "%PDF-1.4 garbage", {
         "content-type": "application/pdf",

@@ -1,0 +1,5 @@
+/**
+ * The recommendations service's control plane: dataset imports and training jobs.
+ * @module
+ */
+export {};

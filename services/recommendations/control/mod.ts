@@ -1,5 +1,6 @@
 /**
- * The recommendations service's control plane: dataset imports and training jobs.
+ * The recommendations service's control plane: dataset imports (streamed CSV jobs, PutItems and
+ * PutUsers) and the readers training uses.
  * @module
  */
-export {};
+export * from "./import/mod.ts";

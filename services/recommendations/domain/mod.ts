@@ -1,6 +1,8 @@
 /**
- * The recommendations service's domain: Personalize-style datasets (schemas, rows), the hybrid
- * two-tower model and its training, and exploration of new items. Pure modules, no HTTP.
+ * The recommendations service's domain: Personalize-style datasets (schemas, rows, catalog),
+ * events, and exploration of new items. Pure modules, no HTTP.
  * @module
  */
-export {};
+export * from "./dataset/mod.ts";
+export * from "./events/event_log.ts";
+export * from "./exploration/mod.ts";

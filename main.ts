@@ -28,6 +28,7 @@ import {
   startRerankerRetraining,
   startSyncScheduler,
 } from "@edgeml/search-qa/control";
+import { createRecommendationsControl } from "@edgeml/recommendations/control";
 import {
   createSwaControl,
   repositoryPublisher,
@@ -148,6 +149,9 @@ stopHooks.push(startRerankerRetraining({
   onError: (e, index) => logger.error("re-ranker retraining failed", { error: String(e), index }),
 }));
 
+// The recommendations control plane imports datasets into the artifact store.
+const recommendationsControl = createRecommendationsControl(tenant);
+
 const gateway = createEmbeddedGateway({
   pool,
   stores,
@@ -155,6 +159,7 @@ const gateway = createEmbeddedGateway({
   logger,
   swaControl,
   searchControl,
+  recommendationsControl,
   tenant,
 });
 let server: Deno.HttpServer;

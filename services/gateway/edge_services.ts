@@ -6,6 +6,8 @@ import type { EdgeService } from "@edgeml/shared/http";
 import { swaServingService } from "@edgeml/swa-serving/edge";
 import type { SwaControl } from "@edgeml/swa-serving/control";
 import { type SearchControl, searchQaService } from "@edgeml/search-qa/edge";
+import { recommendationsService } from "@edgeml/recommendations/edge";
+import type { RecommendationsControl } from "@edgeml/recommendations/control";
 
 export interface EdgeServicesOptions {
   /** Bearer token of the services' management routes (absent → they answer 403). */
@@ -14,12 +16,15 @@ export interface EdgeServicesOptions {
   swaControl?: SwaControl;
   /** The search control plane (ingestion), where this process has one. */
   searchControl?: SearchControl;
+  /** The recommendations control plane (imports), where this process has one. */
+  recommendationsControl?: RecommendationsControl;
 }
 
 export function edgeServices(
-  { adminToken, swaControl, searchControl }: EdgeServicesOptions,
+  { adminToken, swaControl, searchControl, recommendationsControl }: EdgeServicesOptions,
 ): EdgeService[] {
   return [
+    recommendationsService({ control: recommendationsControl, adminToken }) as EdgeService,
     searchQaService({ control: searchControl, adminToken }) as EdgeService,
     swaServingService({ control: swaControl, adminToken }) as EdgeService,
   ];

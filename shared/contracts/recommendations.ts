@@ -73,6 +73,8 @@ export const DatasetImportJob = z.object({
   rowsFailed: z.number().int(),
   /** The first row errors, each naming its line; `rowsFailed` counts them all. */
   errors: z.array(ImportRowError),
+  /** Artifact path of every kept row error as JSON lines. */
+  errorReport: z.string().optional(),
   failureReason: z.string().optional(),
   createdAt: z.string(),
   endedAt: z.string().optional(),
@@ -264,7 +266,10 @@ export const createDatasetRoute = createRoute({
     body: jsonBody(CreateDatasetRequest),
   },
   responses: {
-    200: json(z.object({ datasetType: DatasetType, schema: z.unknown() }), "Created"),
+    200: json(
+      z.object({ datasetType: DatasetType, schema: z.unknown(), rows: z.number().int() }),
+      "Created",
+    ),
     404: problem("Unknown group"),
     422: problem("A schema that breaks Personalize's rules, the field named"),
   },
@@ -274,7 +279,8 @@ export const createImportJobRoute = createRoute({
   method: "post",
   path: "/v1/recommendations/dataset-groups/{datasetGroup}/datasets/{datasetType}/import-jobs",
   tags: TAG,
-  summary: "Import a CSV into the dataset (streamed; bad rows reported with their line)",
+  summary:
+    "Import a CSV into the dataset: streamed through the job as it arrives, bad rows reported with their line; answers the job's final record (poll GET …/import-jobs/{jobId} meanwhile)",
   security: ADMIN_SECURITY,
   request: {
     params: GroupParams.extend({ datasetType: DatasetType }),
@@ -284,9 +290,10 @@ export const createImportJobRoute = createRoute({
     },
   },
   responses: {
-    202: json(DatasetImportJob, "Started"),
+    200: json(DatasetImportJob, "Ended: ACTIVE (rows imported, bad rows listed) or FAILED"),
     404: problem("Unknown group or dataset"),
-    413: problem("Too large"),
+    413: problem("Above the import size limit"),
+    415: problem("Not text/csv"),
   },
 });
 

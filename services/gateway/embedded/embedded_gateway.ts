@@ -13,6 +13,7 @@ import type { SearchControl } from "@edgeml/search-qa/edge";
 import { createInProcessClient } from "@edgeml/gpu-workers/client/in-process";
 import { createGatewayApp } from "../app.ts";
 import { edgeServices } from "../edge_services.ts";
+import type { RecommendationsControl } from "@edgeml/recommendations/control";
 import { inProcessUpstream } from "../upstream.ts";
 
 export interface EmbeddedGatewayOptions {
@@ -24,6 +25,8 @@ export interface EmbeddedGatewayOptions {
   swaControl?: SwaControl;
   /** The search service's ingestion; without it those routes answer 503. */
   searchControl?: SearchControl;
+  /** The recommendations service's imports; without it those routes answer 503. */
+  recommendationsControl?: RecommendationsControl;
   /**
    * The default tenant's store views, when the process already has them (the control plane's):
    * sharing them shares their caches, so a version made live serves from the next request.
@@ -32,11 +35,20 @@ export interface EmbeddedGatewayOptions {
 }
 
 export function createEmbeddedGateway(
-  { pool, stores, adminToken, logger, swaControl, searchControl, tenant }: EmbeddedGatewayOptions,
+  {
+    pool,
+    stores,
+    adminToken,
+    logger,
+    swaControl,
+    searchControl,
+    recommendationsControl,
+    tenant,
+  }: EmbeddedGatewayOptions,
 ): OpenAPIHono<Env> {
   return createGatewayApp({
     upstream: inProcessUpstream(pool.app),
-    services: edgeServices({ adminToken, swaControl, searchControl }),
+    services: edgeServices({ adminToken, swaControl, searchControl, recommendationsControl }),
     deps: {
       // An edge handler's inference is a function call into the pool itself.
       workers: createInProcessClient(pool.pool),

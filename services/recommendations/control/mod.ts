@@ -4,3 +4,7 @@
  * @module
  */
 export * from "./import/mod.ts";
+export {
+  createRecommendationsControl,
+  type RecommendationsControl,
+} from "./recommendations_control.ts";

@@ -1,0 +1,42 @@
+/**
+ * What the edge app needs of the recommendations control plane, in one object: dataset imports
+ * (the CSV body streamed through the job as it arrives) and PutItems / PutUsers. The embedded
+ * default runs it in the gateway's process; a deployment without one answers these routes 503.
+ *
+ * @example
+ * ```ts
+ * const control = createRecommendationsControl(tenant);
+ * const job = await control.importCsv("shop", "INTERACTIONS", req.body!, { totalBytes });
+ * ```
+ */
+import type { TenantStores } from "@edgeml/shared/store";
+import type { DatasetType } from "../domain/dataset/schema.ts";
+import { importCsv, type ImportOptions } from "./import/import_csv.ts";
+import type { ImportJobRecord } from "./import/import_jobs.ts";
+import { type Properties, putItems, putUsers } from "./import/put_records.ts";
+
+export interface RecommendationsControl {
+  /** Runs an import job over `body` to its end; resolves with the job's final record. */
+  importCsv(
+    group: string,
+    type: DatasetType,
+    body: ReadableStream<Uint8Array>,
+    options?: ImportOptions,
+  ): Promise<ImportJobRecord>;
+  putItems(
+    group: string,
+    items: readonly { itemId: string; properties?: Properties }[],
+  ): Promise<{ rows: number }>;
+  putUsers(
+    group: string,
+    users: readonly { userId: string; properties?: Properties }[],
+  ): Promise<{ rows: number }>;
+}
+
+export function createRecommendationsControl(stores: TenantStores): RecommendationsControl {
+  return {
+    importCsv: (group, type, body, options) => importCsv(stores, group, type, body, options),
+    putItems: (group, items) => putItems(stores, group, items),
+    putUsers: (group, users) => putUsers(stores, group, users),
+  };
+}

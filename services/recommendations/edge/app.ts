@@ -1,0 +1,132 @@
+/**
+ * The recommendations edge app: `/v1/recommendations/…` routes validated by the contracts, each
+ * one call into the domain or the control plane. Dataset groups and datasets are records here;
+ * imports and PutItems / PutUsers go to the control plane (503 where a deployment has none);
+ * events are written durably here, before the answer.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env } from "hono";
+import {
+  createDatasetGroupRoute,
+  createDatasetRoute,
+  createImportJobRoute,
+  getDatasetGroupRoute,
+  getImportJobRoute,
+  putEventsRoute,
+  putItemsRoute,
+  putUsersRoute,
+} from "@edgeml/shared/contracts/recommendations";
+import {
+  adminOnly,
+  bodyLimit,
+  controlPlaneOf,
+  createApiApp,
+  type EdgeDeps,
+  limitStream,
+  payloadTooLarge,
+  unsupportedMediaType,
+} from "@edgeml/shared/http";
+import type { TenantStores } from "@edgeml/shared/store";
+import type { OipClient } from "@edgeml/gpu-workers/client";
+import {
+  createDataset,
+  createDatasetGroup,
+  getDatasetGroup,
+  listDatasets,
+} from "../domain/dataset/catalog.ts";
+import { putEvents } from "../domain/events/event_log.ts";
+import { getImportJob } from "../control/import/import_jobs.ts";
+import type { RecommendationsControl } from "../control/recommendations_control.ts";
+
+export interface RecommendationsEdgeOptions {
+  control?: RecommendationsControl;
+  adminToken?: string;
+}
+
+const MiB = 1024 * 1024;
+
+export function createRecommendationsEdgeApp(
+  deps: EdgeDeps<OipClient | undefined, TenantStores>,
+  { control, adminToken }: RecommendationsEdgeOptions = {},
+): OpenAPIHono<Env> {
+  const { store, config } = deps;
+  const maxImportBytes = Number(config.RECS_MAX_IMPORT_BYTES) || 4096 * MiB;
+  const admin = adminOnly(adminToken, "Recommendations management");
+  const json = bodyLimit({ maxSize: MiB });
+  const controlPlane = controlPlaneOf(control, "import where the datasets are kept");
+  const app = createApiApp();
+
+  const groupInfo = async (name: string) => {
+    const group = await getDatasetGroup(store.kv, name);
+    const datasets = await listDatasets(store.kv, name);
+    return {
+      ...group,
+      datasets: datasets.map((d) => ({ datasetType: d.datasetType, rows: d.rows })),
+    };
+  };
+
+  app.openapi({ ...createDatasetGroupRoute, middleware: [admin, json] }, async (c) => {
+    const { name } = c.req.valid("json");
+    await createDatasetGroup(store.kv, name);
+    return c.json(await groupInfo(name), 201);
+  });
+  app.openapi(getDatasetGroupRoute, async (c) => {
+    return c.json(await groupInfo(c.req.valid("param").datasetGroup), 200);
+  });
+  app.openapi({ ...createDatasetRoute, middleware: [admin, json] }, async (c) => {
+    const { datasetGroup, datasetType } = c.req.valid("param");
+    const record = await createDataset(
+      store.kv,
+      datasetGroup,
+      datasetType,
+      c.req.valid("json").schema,
+    );
+    return c.json({ datasetType, schema: record.schema, rows: record.rows }, 200);
+  });
+  app.openapi({ ...createImportJobRoute, middleware: [admin] }, async (c) => {
+    const { datasetGroup, datasetType } = c.req.valid("param");
+    const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
+    if (type !== "text/csv") {
+      throw unsupportedMediaType("unsupported_import_type", "imports are text/csv");
+    }
+    const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (s) => s.close() });
+    const declared = Number(c.req.header("content-length"));
+    const limited = limitStream(body, maxImportBytes);
+    let overflowed = false;
+    limited.overflow.then(() => (overflowed = true));
+    const job = await controlPlane().importCsv(
+      datasetGroup,
+      datasetType,
+      limited.stream,
+      Number.isFinite(declared) && declared > 0 ? { totalBytes: declared } : {},
+    );
+    // The job record says FAILED too; the caller gets the limit as a 413.
+    if (overflowed) {
+      throw payloadTooLarge("body_too_large", `imports are at most ${maxImportBytes} bytes`, {
+        limitBytes: maxImportBytes,
+      });
+    }
+    return c.json(job, 200);
+  });
+  app.openapi(getImportJobRoute, async (c) => {
+    const { datasetGroup, jobId } = c.req.valid("param");
+    return c.json(await getImportJob(store.kv, datasetGroup, jobId), 200);
+  });
+  app.openapi({ ...putItemsRoute, middleware: [admin, json] }, async (c) => {
+    const { datasetGroup } = c.req.valid("param");
+    await controlPlane().putItems(datasetGroup, c.req.valid("json").items);
+    return c.body(null, 204);
+  });
+  app.openapi({ ...putUsersRoute, middleware: [admin, json] }, async (c) => {
+    const { datasetGroup } = c.req.valid("param");
+    await controlPlane().putUsers(datasetGroup, c.req.valid("json").users);
+    return c.body(null, 204);
+  });
+  app.openapi({ ...putEventsRoute, middleware: [json] }, async (c) => {
+    const { datasetGroup } = c.req.valid("param");
+    await getDatasetGroup(store.kv, datasetGroup);
+    await putEvents(store.kv, datasetGroup, c.req.valid("json"));
+    return c.body(null, 204);
+  });
+  return app;
+}

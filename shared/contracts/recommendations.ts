@@ -137,14 +137,14 @@ export const SolutionVersion = z.object({
 export const ItemExplorationConfig = z.object({
   /**
    * 0: relevance only; 1: as much exploration as the rule allows. Outside [0, 1] is a 422 from
-   * the exploration rule, not a schema error, as Personalize answers it.
+   * the exploration rule, not a schema error. Numeric strings are taken, as Personalize sends.
    */
-  explorationWeight: z.number().default(0.3),
+  explorationWeight: z.union([z.number(), z.string()]).default(0.3),
   /**
    * Items created less than this many days before the latest training interaction are explored;
    * > 0 (else 422).
    */
-  explorationItemAgeCutoff: z.number().default(30),
+  explorationItemAgeCutoff: z.union([z.number(), z.string()]).default(30),
 });
 
 const DEFAULT_EXPLORATION = { explorationWeight: 0.3, explorationItemAgeCutoff: 30 };

@@ -6,3 +6,5 @@
 export * from "./dataset/mod.ts";
 export * from "./events/event_log.ts";
 export * from "./exploration/mod.ts";
+export * from "./campaigns/solution_catalog.ts";
+export * from "./campaigns/campaign_catalog.ts";

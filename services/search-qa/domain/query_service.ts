@@ -7,8 +7,8 @@
  * the prior (`rerank.ts`; the first way if the worker call fails). When the version carries
  * dense vectors (the index has an encoder) the query is embedded on the worker pool too and the
  * nearest items are fused with that order (`dense_fusion.ts`; lexical alone if the call fails).
- * The ranking is then shaped into Kendra's result items; the caller's city becomes the default `city` filter
- * when the request names none. Each item's `scoreConfidence` is its c (`confidence.ts`) cut by
+ * The ranking is then shaped into Kendra's result items; the caller's city becomes the default
+ * `city` filter when the request names none. Each item's `scoreConfidence` is its c (`confidence.ts`) cut by
  * the version's calibrated thresholds (`<version>.calibration.json`), the fixed ones without.
  */
 import type {

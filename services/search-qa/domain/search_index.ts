@@ -143,6 +143,8 @@ function openIndex(data: IndexData): SearchIndex {
   const touched = new Int32Array(n);
   const groupTf = new Float64Array(n);
   const groupTouched = new Int32Array(n);
+  /** Set for the items the text matched (and the kinds and filter allowed), while a search runs. */
+  const matched = new Uint8Array(n);
 
   function search(request: SearchRequest): SearchResult {
     const { text, filter, facets = [], limit = 10, offset = 0, kinds: wantedKinds, dense } =
@@ -219,6 +221,7 @@ function openIndex(data: IndexData): SearchIndex {
       scores[d] = 0;
       if ((kinds[d] & kindMask) === 0 || (accepts !== undefined && !accepts(d))) continue;
       total++;
+      matched[d] = 1;
       top.push(d, score);
       for (const counter of counters) counter.add(d);
     }
@@ -254,13 +257,21 @@ function openIndex(data: IndexData): SearchIndex {
         nearest.push(d, dot);
       }
     }
+    const denseHits = nearest ? nearest.sorted() : [];
+    // Items only the embedding found count in the total and the facets like matched ones.
+    for (const { doc } of denseHits) {
+      if (matched[doc]) continue;
+      total++;
+      for (const counter of counters) counter.add(doc);
+    }
+    for (let i = 0; i < nTouched; i++) matched[touched[i]] = 0;
     return {
       total,
       hits: top.sorted().slice(Math.max(0, offset)).map(hit),
       facets: facets.map((key, i) => ({ key, values: counters[i].result() })),
       unknownTerms,
       suggestions,
-      denseHits: nearest ? nearest.sorted().map(hit) : [],
+      denseHits: denseHits.map(hit),
     };
   }
 

@@ -208,8 +208,14 @@ Deno.test("dense: the nearest items among those the kinds and filter allow, matc
   });
   const dense = { vector: Float32Array.of(0, 1), vectors, limit: 5 };
   // No word of "zzz" is indexed: the lexical hits are empty, the dense ones are not.
-  const found = index.search({ text: "zzz", dense });
+  const found = index.search({ text: "zzz", dense, facets: ["city"] });
   assert.deepEqual(found.hits, []);
+  // What the embedding found counts in the total and the facets.
+  assert.equal(found.total, 3);
+  assert.deepEqual(found.facets[0].values.map((v) => [v.value, v.count]), [["A", 2], ["B", 1]]);
+  // An item both found counts once.
+  assert.equal(index.search({ text: "library", dense }).total, 3);
+  assert.equal(index.search({ text: "library" }).total, 2);
   assert.deepEqual(found.denseHits.map((h) => [h.id, Number(h.score.toFixed(2))]), [
     ["p1", 0.8],
     ["q1", 0],

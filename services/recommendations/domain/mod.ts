@@ -8,3 +8,4 @@ export * from "./events/event_log.ts";
 export * from "./exploration/mod.ts";
 export * from "./campaigns/solution_catalog.ts";
 export * from "./campaigns/campaign_catalog.ts";
+export * from "./model/mod.ts";

@@ -1,0 +1,41 @@
+/**
+ * The model's inputs as parallel typed arrays, so that a million interactions cost a few
+ * megabytes and no objects. Users and items are dense indices (`0 … numUsers − 1`,
+ * `0 … numItems − 1`) that the dataset layer assigns to Personalize's USER_ID / ITEM_ID.
+ * @module
+ */
+
+/** Interactions: row r says user `user[r]` interacted with item `item[r]` at `time[r]` (epoch s). */
+export interface Interactions {
+  user: Int32Array;
+  item: Int32Array;
+  time: Float64Array;
+}
+
+/**
+ * A list of token ids per entity (CSR): entity e owns `tokens[offsets[e] … offsets[e + 1])`.
+ * `offsets` has one more entry than there are entities.
+ */
+export interface TokenLists {
+  offsets: Int32Array;
+  tokens: Int32Array;
+}
+
+/** Everything training reads: interactions plus item and user metadata as token lists. */
+export interface TrainingData {
+  interactions: Interactions;
+  numUsers: number;
+  numItems: number;
+  /** Item metadata tokens (categorical values and words of textual fields), `numItems` lists. */
+  itemTokens: TokenLists;
+  /** Size of the item token space (e.g. the hash buckets of {@link hashMetadataTokens}). */
+  numItemTokens: number;
+  /** User metadata tokens, `numUsers` lists. */
+  userTokens: TokenLists;
+  numUserTokens: number;
+}
+
+/** Token lists where every entity has none: for data without metadata. */
+export function emptyTokenLists(entities: number): TokenLists {
+  return { offsets: new Int32Array(entities + 1), tokens: new Int32Array(0) };
+}

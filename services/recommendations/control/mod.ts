@@ -8,3 +8,6 @@ export {
   createRecommendationsControl,
   type RecommendationsControl,
 } from "./recommendations_control.ts";
+export * from "./training/training_data.ts";
+export * from "./training/model_artifacts.ts";
+export * from "./training/solution_versions.ts";

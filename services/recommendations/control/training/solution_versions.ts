@@ -1,0 +1,124 @@
+/**
+ * Training a solution version, as Personalize's CreateSolutionVersion: the data is assembled and
+ * checked against Personalize's minimums (1000 interactions, 25 users with interactions: a 422
+ * naming them, before any version exists), a PENDING version is written, and the training runs
+ * in a worker (`train_in_worker.ts`) while the version reports its progress; it ends ACTIVE,
+ * with its metrics and its artifacts (`model_artifacts.ts`), or FAILED with the reason.
+ *
+ * @example
+ * ```ts
+ * const { version, done } = await startSolutionVersion(stores, "shop-recs", "FULL");
+ * await done; // the final record
+ * ```
+ */
+import { unprocessable } from "@edgeml/shared/errors";
+import type { TenantStores } from "@edgeml/shared/store";
+import {
+  createSolutionVersion,
+  getSolution,
+  latestActiveVersion,
+  saveSolutionVersion,
+  type SolutionVersionRecord,
+  type TrainingMode,
+} from "../../domain/campaigns/solution_catalog.ts";
+import type { TrainOptions } from "../../domain/model/train.ts";
+import { loadTrainedVersion, saveTrainedVersion } from "./model_artifacts.ts";
+import { assembleTrainingData } from "./training_data.ts";
+import { trainInWorker } from "./train_in_worker.ts";
+
+/** Personalize's minimums for training. */
+export const MIN_INTERACTIONS = 1000;
+export const MIN_USERS = 25;
+
+export interface SolutionVersionOptions {
+  /** Model and training settings (plain values: they travel to the worker). */
+  train?: Omit<TrainOptions, "onProgress">;
+  /** Held-out users scored for the metrics (default 2000). */
+  evaluationUsers?: number;
+  /** Items the ONNX scorer returns per user (default 500, the most a request asks). */
+  scorerK?: number;
+}
+
+export async function startSolutionVersion(
+  stores: TenantStores,
+  solution: string,
+  trainingMode: TrainingMode,
+  { train, evaluationUsers, scorerK = 500 }: SolutionVersionOptions = {},
+): Promise<{ version: SolutionVersionRecord; done: Promise<SolutionVersionRecord> }> {
+  const { datasetGroup } = await getSolution(stores.kv, solution);
+  const previousRecord = trainingMode === "UPDATE"
+    ? await latestActiveVersion(stores.kv, solution)
+    : undefined;
+  const previous = previousRecord &&
+    await loadTrainedVersion(stores, solution, previousRecord.version);
+  const assembled = await assembleTrainingData(stores, datasetGroup, {
+    previous: previous && { userIds: previous.userIds, itemIds: previous.itemIds },
+  });
+  const interactions = assembled.data.interactions.user.length;
+  const users = new Set(assembled.data.interactions.user).size;
+  if (interactions < MIN_INTERACTIONS || users < MIN_USERS) {
+    throw unprocessable(
+      "too_little_data",
+      `training needs at least ${MIN_INTERACTIONS} interactions from ${MIN_USERS} users; ` +
+        `dataset group '${datasetGroup}' has ${interactions} from ${users}`,
+      { extra: { minInteractions: MIN_INTERACTIONS, minUsers: MIN_USERS, interactions, users } },
+    );
+  }
+  const pending = await createSolutionVersion(stores.kv, solution, trainingMode);
+  const run = async (): Promise<SolutionVersionRecord> => {
+    let record: SolutionVersionRecord = {
+      ...pending,
+      status: "IN_PROGRESS",
+      progress: { fraction: 0, stage: "TRAINING" },
+    };
+    await saveSolutionVersion(stores.kv, record);
+    let lastSave = 0;
+    // Progress writes go one after another, all before the final one.
+    let saving = Promise.resolve();
+    try {
+      const output = await trainInWorker(
+        {
+          mode: trainingMode,
+          data: assembled.data,
+          previous: previous &&
+            { model: previous.model, trainedThrough: previous.latestTimestamp },
+          options: train,
+          evaluationUsers,
+        },
+        (fraction, stage) => {
+          if (Date.now() - lastSave < 1000) return;
+          lastSave = Date.now();
+          record = { ...record, progress: { fraction, stage } };
+          const snapshot = record;
+          saving = saving.then(() => saveSolutionVersion(stores.kv, snapshot)).catch(() => {});
+        },
+      );
+      const artifacts = await saveTrainedVersion(stores, solution, pending.version, {
+        model: output.model,
+        assembled,
+        k: scorerK,
+      });
+      const { users: _u, ...metrics } = output.metrics ?? { users: 0 };
+      const { users: _b, ...baseline } = output.baselineMetrics ?? { users: 0 };
+      record = {
+        ...record,
+        status: "ACTIVE",
+        progress: { fraction: 1, stage: "DONE" },
+        ...(output.metrics ? { metrics, baselineMetrics: baseline } : {}),
+        trainingSeconds: output.trainingSeconds,
+        artifacts,
+        trainedThrough: assembled.latestTimestamp,
+      };
+    } catch (err) {
+      record = {
+        ...record,
+        status: "FAILED",
+        failureReason: err instanceof Error ? err.message : String(err),
+      };
+    }
+    await saving;
+    await saveSolutionVersion(stores.kv, record);
+    return record;
+  };
+  return { version: pending, done: run() };
+}

@@ -9,3 +9,4 @@ export * from "./exploration/mod.ts";
 export * from "./campaigns/solution_catalog.ts";
 export * from "./campaigns/campaign_catalog.ts";
 export * from "./model/mod.ts";
+export * from "./serving/recommend_for_user.ts";

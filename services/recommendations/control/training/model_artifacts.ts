@@ -6,7 +6,9 @@
  *   recommendations/solutions/<solution>/<version>/scorer.onnx   user vector → top-K items
  *
  * `tables.bin` holds the parameter tables in `PARAMETER_TABLES` order, then the item and user
- * token lists (offsets, tokens), little-endian, lengths in `model.json`. Everything a campaign
+ * token lists (offsets, tokens), each user's last `historyLength` items (offsets, items: what
+ * the user tower reads at serving) and each item's interaction count (popularity), little-endian,
+ * lengths in `model.json`. Everything a campaign
  * needs to serve and an UPDATE needs to continue comes back from these files.
  *
  * @example
@@ -20,6 +22,7 @@ import { encodeModel } from "@edgeml/shared/onnx";
 import type { TenantStores } from "@edgeml/shared/store";
 import { buildScorerModel } from "../../domain/model/onnx_scorer.ts";
 import { itemVectors, PARAMETER_TABLES, type TwoTowerModel } from "../../domain/model/two_tower.ts";
+import { groupByUser } from "../../domain/model/sequences.ts";
 import type { TokenLists } from "../../domain/model/types.ts";
 import type { AssembledData } from "./training_data.ts";
 
@@ -37,6 +40,7 @@ interface ModelHeader {
   tables: Record<string, number>;
   itemTokens: { offsets: number; tokens: number };
   userTokens: { offsets: number; tokens: number };
+  histories: { offsets: number; items: number };
   userIds: string[];
   itemIds: string[];
   creationTimes: number[];
@@ -48,6 +52,10 @@ interface ModelHeader {
 export interface TrainedVersion {
   model: TwoTowerModel;
   userTokens: TokenLists;
+  /** Each user's most recent items in training, oldest first (CSR, item indices). */
+  histories: { offsets: Int32Array; items: Int32Array };
+  /** Interactions per item in training. */
+  popularity: Float32Array;
   userIds: string[];
   itemIds: string[];
   creationTimes: Float64Array;
@@ -62,13 +70,19 @@ export async function saveTrainedVersion(
   { model, assembled, k }: { model: TwoTowerModel; assembled: AssembledData; k: number },
 ): Promise<string> {
   const folder = versionFolder(solution, version);
-  const { userTokens } = assembled.data;
+  const { userTokens, interactions, numUsers, numItems } = assembled.data;
+  const histories = recentHistories(groupByUser(interactions, numUsers), model.historyLength);
+  const popularity = new Float32Array(numItems);
+  for (const i of interactions.item) popularity[i]++;
   const arrays: (Float32Array | Int32Array)[] = [
     ...PARAMETER_TABLES.map((t) => model[t]),
     model.itemTokens.offsets,
     model.itemTokens.tokens,
     userTokens.offsets,
     userTokens.tokens,
+    histories.offsets,
+    histories.items,
+    popularity,
   ];
   const bytes = new Uint8Array(arrays.reduce((n, a) => n + a.byteLength, 0));
   let at = 0;
@@ -88,6 +102,7 @@ export async function saveTrainedVersion(
       tokens: model.itemTokens.tokens.length,
     },
     userTokens: { offsets: userTokens.offsets.length, tokens: userTokens.tokens.length },
+    histories: { offsets: histories.offsets.length, items: histories.items.length },
     userIds: assembled.userIds,
     itemIds: assembled.itemIds,
     creationTimes: [...assembled.creationTimes],
@@ -141,6 +156,11 @@ export async function loadTrainedVersion(
     offsets: ints(header.userTokens.offsets),
     tokens: ints(header.userTokens.tokens),
   };
+  const histories = {
+    offsets: ints(header.histories.offsets),
+    items: ints(header.histories.items),
+  };
+  const popularity = floats(header.numItems);
   if (at !== buffer.byteLength) {
     throw failed("model_corrupt", `${folder}/tables.bin does not match its model.json`);
   }
@@ -154,10 +174,34 @@ export async function loadTrainedVersion(
       ...tables,
     },
     userTokens,
+    histories,
+    popularity,
     userIds: header.userIds,
     itemIds: header.itemIds,
     creationTimes: Float64Array.from(header.creationTimes),
     latestTimestamp: header.latestTimestamp,
     scorerK: header.scorerK,
   };
+}
+
+/** Each user's last `length` items, oldest first (CSR). */
+function recentHistories(
+  sequences: { offsets: Int32Array; items: Int32Array },
+  length: number,
+): { offsets: Int32Array; items: Int32Array } {
+  const users = sequences.offsets.length - 1;
+  const offsets = new Int32Array(users + 1);
+  for (let u = 0; u < users; u++) {
+    offsets[u + 1] = offsets[u] +
+      Math.min(length, sequences.offsets[u + 1] - sequences.offsets[u]);
+  }
+  const items = new Int32Array(offsets[users]);
+  for (let u = 0; u < users; u++) {
+    const n = offsets[u + 1] - offsets[u];
+    items.set(
+      sequences.items.subarray(sequences.offsets[u + 1] - n, sequences.offsets[u + 1]),
+      offsets[u],
+    );
+  }
+  return { offsets, items };
 }

@@ -57,6 +57,10 @@ Deno.test("a FULL version trains in its worker to ACTIVE with metrics and artifa
     assert.equal(trained.itemIds.length, 60);
     assert.equal(trained.userIds.length, 40);
     assert.ok(await stores.artifacts.stat(scorerPath("recs", 1)));
+    // Each user's recent items (at most historyLength) and each item's count come back too.
+    assert.equal(trained.histories.offsets.length, 41);
+    assert.equal(trained.histories.offsets[1] - trained.histories.offsets[0], 30);
+    assert.equal(trained.popularity.reduce((a, b) => a + b, 0), 1200);
 
     // A new user clicks a new item: UPDATE gives both an index, keeping the old ones.
     await putEvents(stores.kv, "shop", {

@@ -116,6 +116,8 @@ export const SolutionVersionMetrics = z.object({
   "normalized_discounted_cumulative_gain_at_10": z.number(),
   "normalized_discounted_cumulative_gain_at_25": z.number(),
   "mean_reciprocal_rank_at_25": z.number(),
+  /** Share of items without training interactions that appear in some top-25 list. */
+  coldItemCoverage: z.number(),
 });
 
 export const SolutionVersion = z.object({
@@ -158,8 +160,16 @@ export const CreateCampaignRequest = z.object({
     itemExplorationConfig: ItemExplorationConfig.default(DEFAULT_EXPLORATION),
   }).default({ itemExplorationConfig: DEFAULT_EXPLORATION }),
 });
-export const UpdateCampaignRequest = CreateCampaignRequest.omit({ name: true, solution: true })
-  .partial();
+/** Only what is given changes (no defaults: a missing field keeps the campaign's value). */
+export const UpdateCampaignRequest = z.object({
+  solutionVersion: z.number().int().min(1).optional(),
+  campaignConfig: z.object({
+    itemExplorationConfig: z.object({
+      explorationWeight: z.union([z.number(), z.string()]).optional(),
+      explorationItemAgeCutoff: z.union([z.number(), z.string()]).optional(),
+    }).optional(),
+  }).optional(),
+});
 
 export const Campaign = z.object({
   name: z.string(),
@@ -191,7 +201,6 @@ export const ItemFilter = z.object({
 export const GetRecommendationsRequest = z.object({
   userId: EntityId,
   numResults: z.number().int().min(1).max(500).default(25),
-  filter: ItemFilter.optional(),
 });
 export const GetRecommendationsResponse = z.object({
   itemList: z.array(PredictedItem),

@@ -9,5 +9,4 @@ export {
   type RecommendationsControl,
 } from "./recommendations_control.ts";
 export * from "./training/training_data.ts";
-export * from "./training/model_artifacts.ts";
 export * from "./training/solution_versions.ts";

@@ -10,3 +10,4 @@ export * from "./campaigns/solution_catalog.ts";
 export * from "./campaigns/campaign_catalog.ts";
 export * from "./model/mod.ts";
 export * from "./serving/recommend_for_user.ts";
+export * from "./serving/version_artifacts.ts";

@@ -7,14 +7,21 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import {
+  createCampaignRoute,
   createDatasetGroupRoute,
   createDatasetRoute,
   createImportJobRoute,
+  createSolutionRoute,
+  createSolutionVersionRoute,
+  getCampaignRoute,
   getDatasetGroupRoute,
   getImportJobRoute,
+  getRecommendationsRoute,
+  getSolutionVersionRoute,
   putEventsRoute,
   putItemsRoute,
   putUsersRoute,
+  updateCampaignRoute,
 } from "@edgeml/shared/contracts/recommendations";
 import {
   adminOnly,
@@ -35,6 +42,13 @@ import {
   listDatasets,
 } from "../domain/dataset/catalog.ts";
 import { putEvents } from "../domain/events/event_log.ts";
+import {
+  createCampaign,
+  getCampaign,
+  updateCampaign,
+} from "../domain/campaigns/campaign_catalog.ts";
+import { createSolution, getSolutionVersion } from "../domain/campaigns/solution_catalog.ts";
+import { createCampaignServer } from "../domain/serving/campaign_server.ts";
 import { getImportJob } from "../control/import/import_jobs.ts";
 import type { RecommendationsControl } from "../control/recommendations_control.ts";
 
@@ -55,6 +69,7 @@ export function createRecommendationsEdgeApp(
   const json = bodyLimit({ maxSize: MiB });
   const controlPlane = controlPlaneOf(control, "import where the datasets are kept");
   const app = createApiApp();
+  const campaigns = createCampaignServer(store);
 
   const groupInfo = async (name: string) => {
     const group = await getDatasetGroup(store.kv, name);
@@ -127,6 +142,50 @@ export function createRecommendationsEdgeApp(
     await getDatasetGroup(store.kv, datasetGroup);
     await putEvents(store.kv, datasetGroup, c.req.valid("json"));
     return c.body(null, 204);
+  });
+  app.openapi({ ...createSolutionRoute, middleware: [admin, json] }, async (c) => {
+    const { name, datasetGroup } = c.req.valid("json");
+    await createSolution(store.kv, { name, datasetGroup });
+    return c.json({ name }, 201);
+  });
+  app.openapi({ ...createSolutionVersionRoute, middleware: [admin, json] }, async (c) => {
+    const { solution } = c.req.valid("param");
+    const version = await controlPlane().trainSolutionVersion(
+      solution,
+      c.req.valid("json").trainingMode,
+    );
+    return c.json(version, 202);
+  });
+  app.openapi(getSolutionVersionRoute, async (c) => {
+    const { solution, version } = c.req.valid("param");
+    return c.json(await getSolutionVersion(store.kv, solution, version), 200);
+  });
+  app.openapi({ ...createCampaignRoute, middleware: [admin, json] }, async (c) => {
+    const { name, solution, solutionVersion, campaignConfig } = c.req.valid("json");
+    const campaign = await createCampaign(store.kv, {
+      name,
+      solution,
+      solutionVersion,
+      itemExplorationConfig: campaignConfig.itemExplorationConfig,
+    });
+    return c.json(campaign, 201);
+  });
+  app.openapi({ ...updateCampaignRoute, middleware: [admin, json] }, async (c) => {
+    const { campaign } = c.req.valid("param");
+    const { solutionVersion, campaignConfig } = c.req.valid("json");
+    const updated = await updateCampaign(store.kv, campaign, {
+      solutionVersion,
+      itemExplorationConfig: campaignConfig?.itemExplorationConfig,
+    });
+    campaigns.invalidate(campaign);
+    return c.json(updated, 200);
+  });
+  app.openapi(getCampaignRoute, async (c) => {
+    return c.json(await getCampaign(store.kv, c.req.valid("param").campaign), 200);
+  });
+  app.openapi({ ...getRecommendationsRoute, middleware: [json] }, async (c) => {
+    const { campaign } = c.req.valid("param");
+    return c.json(await campaigns.recommend(campaign, c.req.valid("json")), 200);
   });
   return app;
 }

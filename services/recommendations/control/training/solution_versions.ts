@@ -3,7 +3,7 @@
  * checked against Personalize's minimums (1000 interactions, 25 users with interactions: a 422
  * naming them, before any version exists), a PENDING version is written, and the training runs
  * in a worker (`train_in_worker.ts`) while the version reports its progress; it ends ACTIVE,
- * with its metrics and its artifacts (`model_artifacts.ts`), or FAILED with the reason.
+ * with its metrics and its artifacts (`domain/serving/version_artifacts.ts`), or FAILED with the reason.
  *
  * @example
  * ```ts
@@ -21,8 +21,9 @@ import {
   type SolutionVersionRecord,
   type TrainingMode,
 } from "../../domain/campaigns/solution_catalog.ts";
+import type { OfflineMetrics } from "../../domain/model/evaluate.ts";
 import type { TrainOptions } from "../../domain/model/train.ts";
-import { loadTrainedVersion, saveTrainedVersion } from "./model_artifacts.ts";
+import { loadTrainedVersion, saveTrainedVersion } from "../../domain/serving/version_artifacts.ts";
 import { assembleTrainingData } from "./training_data.ts";
 import { trainInWorker } from "./train_in_worker.ts";
 
@@ -98,13 +99,17 @@ export async function startSolutionVersion(
         assembled,
         k: scorerK,
       });
-      const { users: _u, ...metrics } = output.metrics ?? { users: 0 };
-      const { users: _b, ...baseline } = output.baselineMetrics ?? { users: 0 };
+      const withoutCount = ({ users: _users, ...metrics }: OfflineMetrics) => metrics;
       record = {
         ...record,
         status: "ACTIVE",
         progress: { fraction: 1, stage: "DONE" },
-        ...(output.metrics ? { metrics, baselineMetrics: baseline } : {}),
+        ...(output.metrics && output.baselineMetrics
+          ? {
+            metrics: withoutCount(output.metrics),
+            baselineMetrics: withoutCount(output.baselineMetrics),
+          }
+          : {}),
         trainingSeconds: output.trainingSeconds,
         artifacts,
         trainedThrough: assembled.latestTimestamp,

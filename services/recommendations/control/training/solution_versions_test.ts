@@ -10,7 +10,7 @@ import { createDataset, createDatasetGroup } from "../../domain/dataset/catalog.
 import { putEvents } from "../../domain/events/event_log.ts";
 import { createSolution, getSolutionVersion } from "../../domain/campaigns/solution_catalog.ts";
 import { importCsv } from "../import/import_csv.ts";
-import { loadTrainedVersion, scorerPath } from "./model_artifacts.ts";
+import { loadTrainedVersion, scorerPath } from "../../domain/serving/version_artifacts.ts";
 import { MIN_INTERACTIONS, startSolutionVersion } from "./solution_versions.ts";
 
 const SMALL = { train: { epochs: 2, swaEpochs: 1, dim: 8, batchSize: 256 }, evaluationUsers: 50 };

@@ -15,6 +15,9 @@
 import { conflict, notFound, unprocessable } from "@edgeml/shared/errors";
 import { insertRecord, type KvKey, type TenantKvStore, updateRecord } from "@edgeml/shared/store";
 import { getDatasetGroup } from "../dataset/catalog.ts";
+import type { OfflineMetrics } from "../model/evaluate.ts";
+
+export type VersionMetrics = Omit<OfflineMetrics, "users">;
 
 export type TrainingMode = "FULL" | "UPDATE";
 export type VersionStatus = "PENDING" | "IN_PROGRESS" | "ACTIVE" | "FAILED";
@@ -34,8 +37,9 @@ export interface SolutionVersionRecord {
   trainingMode: TrainingMode;
   status: VersionStatus;
   progress?: { fraction: number; stage: string };
-  metrics?: Record<string, number>;
-  baselineMetrics?: Record<string, number>;
+  /** Offline metrics on the time-based holdout (FULL versions), beside the popularity baseline's. */
+  metrics?: VersionMetrics;
+  baselineMetrics?: VersionMetrics;
   trainingSeconds?: number;
   /** Artifact folder of the trained model, once ACTIVE. */
   artifacts?: string;

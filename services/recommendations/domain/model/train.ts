@@ -86,6 +86,11 @@ export function trainFull(data: TrainingData, options: TrainOptions = {}): Train
 export interface UpdateOptions extends Omit<TrainOptions, keyof TwoTowerConfig> {
   /** Events strictly after this time (epoch s) are the UPDATE's targets. */
   since: number;
+  /**
+   * Fewest Adam steps an UPDATE takes (default 40): with few new events the mini-batches shrink
+   * so that a handful of clicks still moves the model; the cost stays O(new events).
+   */
+  minSteps?: number;
 }
 
 /** UPDATE: fold in new items and users, then a few warm-started passes on the new events. */
@@ -104,12 +109,18 @@ export function trainUpdate(
     while (k < end && sequences.times[k] <= options.since) k++;
     targetStart[u] = k - start;
   }
-  return fit(model, data, sequences, targetStart, "UPDATE", {
-    epochs: 2,
-    swaEpochs: 1,
-    learningRate: 0.005,
-    ...options,
-  });
+  let targets = 0;
+  for (let u = 0; u < data.numUsers; u++) {
+    const events = sequences.offsets[u + 1] - sequences.offsets[u];
+    targets += Math.max(0, events - Math.max(1, targetStart[u]));
+  }
+  const { minSteps = 40, ...rest } = options;
+  const settings = { epochs: 2, swaEpochs: 1, learningRate: 0.005, batchSize: 1024, ...rest };
+  const batchSize = Math.max(
+    1,
+    Math.min(settings.batchSize, Math.ceil((targets * settings.epochs) / minSteps)),
+  );
+  return fit(model, data, sequences, targetStart, "UPDATE", { ...settings, batchSize });
 }
 
 /**

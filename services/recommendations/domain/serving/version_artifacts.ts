@@ -20,11 +20,18 @@
 import { failed } from "@edgeml/shared/errors";
 import { encodeModel } from "@edgeml/shared/onnx";
 import type { TenantStores } from "@edgeml/shared/store";
-import { buildScorerModel } from "../../domain/model/onnx_scorer.ts";
-import { itemVectors, PARAMETER_TABLES, type TwoTowerModel } from "../../domain/model/two_tower.ts";
-import { groupByUser } from "../../domain/model/sequences.ts";
-import type { TokenLists } from "../../domain/model/types.ts";
-import type { AssembledData } from "./training_data.ts";
+import { buildScorerModel } from "../model/onnx_scorer.ts";
+import { itemVectors, PARAMETER_TABLES, type TwoTowerModel } from "../model/two_tower.ts";
+import { groupByUser } from "../model/sequences.ts";
+import type { TokenLists, TrainingData } from "../model/types.ts";
+/** The assembled data a version was trained on, as far as saving it needs. */
+export interface TrainedOn {
+  data: TrainingData;
+  userIds: string[];
+  itemIds: string[];
+  creationTimes: Float64Array;
+  latestTimestamp: number;
+}
 
 export const versionFolder = (solution: string, version: number) =>
   `recommendations/solutions/${solution}/${version}`;
@@ -67,7 +74,7 @@ export async function saveTrainedVersion(
   stores: TenantStores,
   solution: string,
   version: number,
-  { model, assembled, k }: { model: TwoTowerModel; assembled: AssembledData; k: number },
+  { model, assembled, k }: { model: TwoTowerModel; assembled: TrainedOn; k: number },
 ): Promise<string> {
   const folder = versionFolder(solution, version);
   const { userTokens, interactions, numUsers, numItems } = assembled.data;

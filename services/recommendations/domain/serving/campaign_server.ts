@@ -1,0 +1,116 @@
+/**
+ * A campaign as edges serve it: the campaign record (re-read at most every `recordTtlMs`, so an
+ * update in place is picked up without a restart), its version loaded once and indexed
+ * (`recommend_for_user.ts`), the exploration statistics folded from the group's events since
+ * the version's training (refreshed at most every `statsTtlMs`), and each answer remembered
+ * under its `recommendationId`, so events that name it count its items as shown.
+ *
+ * Relevance is mapped to click-through by Platt's σ(A·s + B) with A = 1, B = −3 (a 5% CTR at a
+ * zero score) until calibration on logged impressions is built.
+ *
+ * @example
+ * ```ts
+ * const server = createCampaignServer(stores);
+ * await server.recommend("home", { userId: "u1", numResults: 25 });
+ * ```
+ */
+import { mulberry32 } from "@edgeml/shared/onnx";
+import type { TenantStores } from "@edgeml/shared/store";
+import { type CampaignRecord, getCampaign } from "../campaigns/campaign_catalog.ts";
+import { getSolution, getSolutionVersion } from "../campaigns/solution_catalog.ts";
+import { eventsSince, recordRecommendation, userEvents } from "../events/event_log.ts";
+import { createExplorationStats, foldExplorationEvents } from "../exploration/exploration_stats.ts";
+import type { RankedItem } from "../exploration/rank_with_exploration.ts";
+import { recommendForUser, type ServingIndex, servingIndex } from "./recommend_for_user.ts";
+import { loadTrainedVersion } from "./version_artifacts.ts";
+
+export interface CampaignServerOptions {
+  recordTtlMs?: number;
+  statsTtlMs?: number;
+  now?: () => number;
+}
+
+const DEFAULT_CALIBRATION = { slope: 1, intercept: -3 };
+
+export function createCampaignServer(
+  stores: TenantStores,
+  { recordTtlMs = 1000, statsTtlMs = 2000, now = () => performance.now() }: CampaignServerOptions =
+    {},
+) {
+  const records = new Map<string, { record: CampaignRecord; at: number }>();
+  const versions = new Map<string, Promise<{ index: ServingIndex; trainedThrough: number }>>();
+  const stats = new Map<
+    string,
+    { at: number; items: Map<string, { impressions: number; clicks: number }> }
+  >();
+  let seed = Date.now() >>> 0;
+
+  async function campaign(name: string): Promise<CampaignRecord> {
+    const hit = records.get(name);
+    if (hit && now() - hit.at < recordTtlMs) return hit.record;
+    const record = await getCampaign(stores.kv, name);
+    records.set(name, { record, at: now() });
+    return record;
+  }
+
+  function version(solution: string, number: number) {
+    const key = `${solution}@${number}`;
+    let found = versions.get(key);
+    if (!found) {
+      found = (async () => {
+        const record = await getSolutionVersion(stores.kv, solution, number);
+        const trained = await loadTrainedVersion(stores, solution, number);
+        return { index: servingIndex(trained), trainedThrough: record.trainedThrough ?? 0 };
+      })();
+      found.catch(() => versions.delete(key));
+      versions.set(key, found);
+    }
+    return found;
+  }
+
+  async function statsSince(group: string, since: number) {
+    const key = `${group}@${since}`;
+    const hit = stats.get(key);
+    if (hit && now() - hit.at < statsTtlMs) return hit.items;
+    const state = createExplorationStats();
+    const events = [];
+    for await (const e of eventsSince(stores.kv, group, since)) events.push(e);
+    foldExplorationEvents(state, events, { since });
+    stats.set(key, { at: now(), items: state.items });
+    return state.items;
+  }
+
+  /** Forgets the cached campaign record (after a write in this process). */
+  function invalidate(name: string) {
+    records.delete(name);
+  }
+
+  async function recommend(
+    name: string,
+    { userId, numResults }: { userId: string; numResults: number },
+  ): Promise<{ itemList: RankedItem[]; recommendationId: string }> {
+    const record = await campaign(name);
+    const { datasetGroup } = await getSolution(stores.kv, record.solution);
+    const { index, trainedThrough } = await version(record.solution, record.solutionVersion);
+    const recent = (await userEvents(stores.kv, datasetGroup, userId))
+      .filter((e) => e.sentAt > trainedThrough)
+      .map((e) => e.itemId);
+    const itemList = recommendForUser(index, {
+      userId,
+      recentItemIds: recent,
+      numResults,
+      config: record.campaignConfig.itemExplorationConfig,
+      stats: await statsSince(datasetGroup, trainedThrough),
+      calibration: DEFAULT_CALIBRATION,
+      random: mulberry32(seed = (seed + 0x9e3779b9) >>> 0),
+    });
+    const recommendationId = crypto.randomUUID();
+    await recordRecommendation(stores.kv, datasetGroup, recommendationId, {
+      userId,
+      itemIds: itemList.map((i) => i.itemId),
+    });
+    return { itemList, recommendationId };
+  }
+
+  return { recommend, invalidate };
+}

@@ -13,7 +13,7 @@
  * recommendForUser(serving, { userId: "u1", numResults: 25, config, stats, calibration, random });
  * ```
  */
-import { type ExplorationConfig } from "../exploration/config.ts";
+import type { ExplorationConfig } from "../exploration/config.ts";
 import type { CtrCalibration } from "../exploration/ctr_calibration.ts";
 import { itemAgeDays } from "../exploration/item_age.ts";
 import {

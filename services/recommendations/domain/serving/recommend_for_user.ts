@@ -26,7 +26,7 @@ import { itemVectors, type TwoTowerModel } from "../model/two_tower.ts";
 import type { TokenLists } from "../model/types.ts";
 import { userVector } from "../model/user_tower.ts";
 
-/** What serving reads of a trained version (`version_artifacts.ts` loads it). */
+/** What serving reads of a trained version (`version_artifacts.ts` saves and loads it). */
 export interface ServingVersion {
   model: TwoTowerModel;
   userTokens: TokenLists;

@@ -23,7 +23,8 @@ import type { TenantStores } from "@edgeml/shared/store";
 import { buildScorerModel } from "../model/onnx_scorer.ts";
 import { itemVectors, PARAMETER_TABLES, type TwoTowerModel } from "../model/two_tower.ts";
 import { groupByUser } from "../model/sequences.ts";
-import type { TokenLists, TrainingData } from "../model/types.ts";
+import type { ServingVersion } from "./recommend_for_user.ts";
+import type { TrainingData } from "../model/types.ts";
 /** The assembled data a version was trained on, as far as saving it needs. */
 export interface TrainedOn {
   data: TrainingData;
@@ -56,17 +57,8 @@ interface ModelHeader {
   scorerK: number;
 }
 
-export interface TrainedVersion {
-  model: TwoTowerModel;
-  userTokens: TokenLists;
-  /** Each user's most recent items in training, oldest first (CSR, item indices). */
-  histories: { offsets: Int32Array; items: Int32Array };
-  /** Interactions per item in training. */
-  popularity: Float32Array;
-  userIds: string[];
-  itemIds: string[];
-  creationTimes: Float64Array;
-  latestTimestamp: number;
+/** What serving reads (`recommend_for_user.ts`), and the scorer's K. */
+export interface TrainedVersion extends ServingVersion {
   scorerK: number;
 }
 

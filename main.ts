@@ -11,8 +11,8 @@
  * EDGEML_ARTIFACTS (<data>/kv.sqlite3 and <data>/artifacts; see shared/store/README.md),
  * EDGEML_ISOLATION ("thread", the default: model instances on threads of this process; "process":
  * a worker process per device), SWA_MAX_SAMPLES (64: the largest S a finalisation may ask
- * for), EDGEML_SWA_DEMO and EDGEML_SEARCH_DEMO ("on"; "off" seeds no demo SWA model / search
- * index), EDGEML_LOG_LEVEL.
+ * for), EDGEML_SWA_DEMO, EDGEML_SEARCH_DEMO and EDGEML_RECS_DEMO ("on"; "off" seeds no demo
+ * SWA model / search index / recommendations campaign), EDGEML_LOG_LEVEL.
  */
 import { join, resolve } from "node:path";
 import { createLogger, type LogLevel } from "@edgeml/shared/http";
@@ -28,7 +28,10 @@ import {
   startRerankerRetraining,
   startSyncScheduler,
 } from "@edgeml/search-qa/control";
-import { createRecommendationsControl } from "@edgeml/recommendations/control";
+import {
+  createRecommendationsControl,
+  seedDemoRecommendations,
+} from "@edgeml/recommendations/control";
 import {
   createSwaControl,
   repositoryPublisher,
@@ -149,8 +152,22 @@ stopHooks.push(startRerankerRetraining({
   onError: (e, index) => logger.error("re-ranker retraining failed", { error: String(e), index }),
 }));
 
-// The recommendations control plane imports datasets into the artifact store.
-const recommendationsControl = createRecommendationsControl(tenant);
+// The recommendations control plane imports datasets and trains solution versions.
+const recommendationsControl = createRecommendationsControl(tenant, {
+  onTrainingFailed: (v) =>
+    logger.error("a solution version failed to train", {
+      solution: v.solution,
+      version: v.version,
+      reason: v.failureReason,
+    }),
+});
+try {
+  if (env("EDGEML_RECS_DEMO", "on") !== "off" && await seedDemoRecommendations(tenant)) {
+    logger.info("seeded the demo recommendations", { campaign: "library-home" });
+  }
+} catch (err) {
+  logger.error("the demo recommendations could not be seeded", { error: String(err) });
+}
 
 const gateway = createEmbeddedGateway({
   pool,

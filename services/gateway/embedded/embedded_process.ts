@@ -63,6 +63,7 @@ export async function startEmbedded(
       EDGEML_ADMIN_TOKEN: adminToken,
       EDGEML_SWA_DEMO: demo ? "on" : "off",
       EDGEML_SEARCH_DEMO: demo ? "on" : "off",
+      EDGEML_RECS_DEMO: demo ? "on" : "off",
       ...env,
     },
     stdin: "null",

@@ -10,3 +10,8 @@ export {
 } from "./recommendations_control.ts";
 export * from "./training/training_data.ts";
 export * from "./training/solution_versions.ts";
+export {
+  DEMO_CAMPAIGN,
+  DEMO_DATASET_GROUP,
+  seedDemoRecommendations,
+} from "./demo/demo_catalogue.ts";

@@ -1,0 +1,36 @@
+/**
+ * The embedded default's demo campaign answers the README's curl right after start: a reader of
+ * mysteries gets mysteries on relevance, and new arrivals on exploration.
+ */
+import assert from "node:assert/strict";
+import { startEmbedded } from "@edgeml/gateway/testing";
+
+Deno.test("recommendations demo: the README's request answers at once, with reasons", async () => {
+  const server = await startEmbedded({ env: { EDGEML_RECS_DEMO: "on" } });
+  try {
+    const res = await fetch(
+      `${server.url}/v1/recommendations/campaigns/library-home/recommendations`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ userId: "reader-1", numResults: 10 }),
+      },
+    );
+    assert.equal(res.status, 200);
+    const { itemList, recommendationId } = await res.json();
+    assert.equal(itemList.length, 10);
+    assert.ok(recommendationId);
+    // reader-1's favourite genre is mystery: books 1, 7, 13, … (every sixth).
+    const relevance = itemList.filter((i: { reason: string }) => i.reason === "relevance");
+    const mysteries = relevance.filter((i: { itemId: string }) =>
+      (Number(i.itemId.split("-")[1]) - 1) % 6 === 0
+    );
+    assert.ok(mysteries.length >= relevance.length / 2, JSON.stringify(itemList));
+    // Exploration (weight 0.3) shows only new arrivals: books 109–120.
+    for (const item of itemList.filter((i: { reason: string }) => i.reason === "exploration")) {
+      assert.ok(Number(item.itemId.split("-")[1]) >= 109, JSON.stringify(item));
+    }
+  } finally {
+    await server.stop();
+  }
+});

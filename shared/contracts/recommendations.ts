@@ -191,13 +191,6 @@ export const PredictedItem = z.object({
   reason: RecommendationReason,
 });
 
-export const ItemFilter = z.object({
-  /** Keep only items whose metadata field has one of these values (categorical lists match any). */
-  include: z.record(z.string(), z.array(z.string()).min(1).max(100)).optional(),
-  /** Drop items whose metadata field has one of these values. */
-  exclude: z.record(z.string(), z.array(z.string()).min(1).max(100)).optional(),
-});
-
 export const GetRecommendationsRequest = z.object({
   userId: EntityId,
   numResults: z.number().int().min(1).max(500).default(25),
@@ -210,7 +203,6 @@ export const GetRecommendationsResponse = z.object({
 export const PersonalizedRankingRequest = z.object({
   userId: EntityId,
   inputList: z.array(EntityId).min(1).max(500),
-  filter: ItemFilter.optional(),
 });
 export const PersonalizedRankingResponse = z.object({
   personalizedRanking: z.array(PredictedItem),

@@ -18,9 +18,11 @@ import {
   getImportJobRoute,
   getRecommendationsRoute,
   getSolutionVersionRoute,
+  personalizedRankingRoute,
   putEventsRoute,
   putItemsRoute,
   putUsersRoute,
+  relatedItemsRoute,
   updateCampaignRoute,
 } from "@edgeml/shared/contracts/recommendations";
 import {
@@ -186,6 +188,14 @@ export function createRecommendationsEdgeApp(
   app.openapi({ ...getRecommendationsRoute, middleware: [json] }, async (c) => {
     const { campaign } = c.req.valid("param");
     return c.json(await campaigns.recommend(campaign, c.req.valid("json")), 200);
+  });
+  app.openapi({ ...personalizedRankingRoute, middleware: [json] }, async (c) => {
+    const { campaign } = c.req.valid("param");
+    return c.json(await campaigns.rank(campaign, c.req.valid("json")), 200);
+  });
+  app.openapi(relatedItemsRoute, async (c) => {
+    const { campaign } = c.req.valid("param");
+    return c.json(await campaigns.related(campaign, c.req.valid("query")), 200);
   });
   return app;
 }

@@ -1,6 +1,7 @@
 /**
  * The embedded default's demo campaign answers the README's curl right after start: a reader of
- * mysteries gets mysteries on relevance, and new arrivals on exploration.
+ * mysteries gets mysteries on relevance and new arrivals on exploration; personalized ranking
+ * and related items read the same campaign.
  */
 import assert from "node:assert/strict";
 import { startEmbedded } from "@edgeml/gateway/testing";
@@ -30,6 +31,32 @@ Deno.test("recommendations demo: the README's request answers at once, with reas
     for (const item of itemList.filter((i: { reason: string }) => i.reason === "exploration")) {
       assert.ok(Number(item.itemId.split("-")[1]) >= 109, JSON.stringify(item));
     }
+    // Personalized ranking of a given list: mysteries first, an unknown book last.
+    const ranking = await (await fetch(
+      `${server.url}/v1/recommendations/campaigns/library-home/personalized-ranking`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ userId: "reader-1", inputList: ["book-2", "book-7", "nope"] }),
+      },
+    )).json();
+    assert.deepEqual(
+      ranking.personalizedRanking.map((i: { itemId: string }) => i.itemId),
+      ["book-7", "book-2", "nope"],
+    );
+    // Related to a mystery: mostly mysteries.
+    const related = await (await fetch(
+      `${server.url}/v1/recommendations/campaigns/library-home/related-items?itemId=book-1&numResults=5`,
+    )).json();
+    const relatedMysteries = related.itemList.filter((i: { itemId: string }) =>
+      (Number(i.itemId.split("-")[1]) - 1) % 6 === 0
+    );
+    assert.ok(relatedMysteries.length >= 3, JSON.stringify(related.itemList));
+    const unknown = await fetch(
+      `${server.url}/v1/recommendations/campaigns/library-home/related-items?itemId=nope`,
+    );
+    assert.equal(unknown.status, 404);
+    await unknown.body?.cancel();
   } finally {
     await server.stop();
   }

@@ -23,6 +23,7 @@ import { createExplorationStats, foldExplorationEvents } from "../exploration/ex
 import type { RankedItem } from "../exploration/rank_with_exploration.ts";
 import { recommendForUser, type ServingIndex, servingIndex } from "./recommend_for_user.ts";
 import { loadTrainedVersion } from "./version_artifacts.ts";
+import { rankItemsForUser, relatedItems } from "./rank_items.ts";
 
 export interface CampaignServerOptions {
   recordTtlMs?: number;
@@ -85,16 +86,31 @@ export function createCampaignServer(
     records.delete(name);
   }
 
+  /** The campaign's version, its dataset group, and the user's items since training. */
+  async function served(name: string, userId?: string) {
+    const record = await campaign(name);
+    const { datasetGroup } = await getSolution(stores.kv, record.solution);
+    const { index, trainedThrough } = await version(record.solution, record.solutionVersion);
+    const recent = userId === undefined ? [] : (await userEvents(stores.kv, datasetGroup, userId))
+      .filter((e) => e.sentAt > trainedThrough)
+      .map((e) => e.itemId);
+    return { record, datasetGroup, index, trainedThrough, recent };
+  }
+
+  async function remember(group: string, userId: string, itemList: RankedItem[]) {
+    const recommendationId = crypto.randomUUID();
+    await recordRecommendation(stores.kv, group, recommendationId, {
+      userId,
+      itemIds: itemList.map((i) => i.itemId),
+    });
+    return { itemList, recommendationId };
+  }
+
   async function recommend(
     name: string,
     { userId, numResults }: { userId: string; numResults: number },
   ): Promise<{ itemList: RankedItem[]; recommendationId: string }> {
-    const record = await campaign(name);
-    const { datasetGroup } = await getSolution(stores.kv, record.solution);
-    const { index, trainedThrough } = await version(record.solution, record.solutionVersion);
-    const recent = (await userEvents(stores.kv, datasetGroup, userId))
-      .filter((e) => e.sentAt > trainedThrough)
-      .map((e) => e.itemId);
+    const { record, datasetGroup, index, trainedThrough, recent } = await served(name, userId);
     const itemList = recommendForUser(index, {
       userId,
       recentItemIds: recent,
@@ -104,13 +120,32 @@ export function createCampaignServer(
       calibration: DEFAULT_CALIBRATION,
       random: mulberry32(seed = (seed + 0x9e3779b9) >>> 0),
     });
-    const recommendationId = crypto.randomUUID();
-    await recordRecommendation(stores.kv, datasetGroup, recommendationId, {
-      userId,
-      itemIds: itemList.map((i) => i.itemId),
-    });
-    return { itemList, recommendationId };
+    return await remember(datasetGroup, userId, itemList);
   }
 
-  return { recommend, invalidate };
+  async function rank(
+    name: string,
+    { userId, inputList }: { userId: string; inputList: string[] },
+  ) {
+    const { datasetGroup, index, recent } = await served(name, userId);
+    const { itemList, recommendationId } = await remember(
+      datasetGroup,
+      userId,
+      rankItemsForUser(index, userId, recent, inputList),
+    );
+    return { personalizedRanking: itemList, recommendationId };
+  }
+
+  async function related(
+    name: string,
+    { itemId, numResults }: { itemId: string; numResults: number },
+  ) {
+    const { index } = await served(name);
+    return {
+      itemList: relatedItems(index, itemId, numResults),
+      recommendationId: crypto.randomUUID(),
+    };
+  }
+
+  return { recommend, rank, related, invalidate };
 }

@@ -74,23 +74,38 @@ export interface RecommendRequest {
   depth?: number;
 }
 
-export function recommendForUser(serving: ServingIndex, request: RecommendRequest): RankedItem[] {
-  const { model, userIndex, itemIndex, histories, userTokens, itemIds } = serving;
-  const { numResults, config, stats, keep = () => true, depth = 200 } = request;
-  const u = userIndex.get(request.userId);
+/**
+ * Every item's score u · qᵢ for the user: u from their training history then their events since
+ * (unknown ids skipped), and their metadata. `known` is false for a user with neither.
+ */
+export function userScores(
+  serving: ServingIndex,
+  userId: string,
+  recentItemIds: readonly string[] = [],
+): { scores: Float32Array; known: boolean } {
+  const { model, userIndex, itemIndex, histories, userTokens } = serving;
+  const u = userIndex.get(userId);
   const history: number[] = [];
   if (u !== undefined) {
     history.push(...histories.items.subarray(histories.offsets[u], histories.offsets[u + 1]));
   }
-  for (const id of request.recentItemIds ?? []) {
+  for (const id of recentItemIds) {
     const i = itemIndex.get(id);
     if (i !== undefined) history.push(i);
   }
   const tokens = u === undefined
     ? []
     : userTokens.tokens.subarray(userTokens.offsets[u], userTokens.offsets[u + 1]);
-  const knownUser = history.length > 0 || tokens.length > 0;
-  const scores = scoreAll(serving.vectors, model.dim + 1, userVector(model, history, tokens));
+  return {
+    scores: scoreAll(serving.vectors, model.dim + 1, userVector(model, history, tokens)),
+    known: history.length > 0 || tokens.length > 0,
+  };
+}
+
+export function recommendForUser(serving: ServingIndex, request: RecommendRequest): RankedItem[] {
+  const { itemIds } = serving;
+  const { numResults, config, stats, keep = () => true, depth = 200 } = request;
+  const { scores, known: knownUser } = userScores(serving, request.userId, request.recentItemIds);
   const filteredOut = new Set<number>();
   for (let i = 0; i < itemIds.length; i++) if (!keep(i)) filteredOut.add(i);
   const best = topK(scores, Math.min(depth, itemIds.length), filteredOut).items;

@@ -5,6 +5,8 @@ import { hashMetadataTokens } from "../model/tokens.ts";
 import { trainFull } from "../model/train.ts";
 import { emptyTokenLists } from "../model/types.ts";
 import { recommendForUser, servingIndex, type ServingVersion } from "./recommend_for_user.ts";
+import { rankItemsForUser, relatedItems } from "./rank_items.ts";
+import { domainErrorFrom } from "@edgeml/shared/testing";
 
 const DAY = 86_400;
 
@@ -129,4 +131,23 @@ Deno.test("an unknown user gets popular items; filters drop items before ranking
   // A user created after training, with events: known through them.
   const newcomer = ask({ userId: "new", recentItemIds: ["i11", "i12", "nope"] });
   assert.ok(newcomer.every((r) => r.reason === "relevance"));
+});
+
+Deno.test("a given list is ranked for the user; items the version does not know go last", () => {
+  const ranked = rankItemsForUser(serving, "u0", [], ["i15", "i3", "mystery", "i12", "i1"]);
+  assert.deepEqual(ranked.at(-1), { itemId: "mystery", score: 0, reason: "popular fallback" });
+  // u0 likes genre a (i0–i9): those two come first.
+  assert.deepEqual(ranked.slice(0, 2).map((r) => r.itemId).sort(), ["i1", "i3"]);
+  assert.ok(ranked.slice(0, 4).every((r) => r.reason === "relevance"));
+  const stranger = rankItemsForUser(serving, "nobody", [], ["i3", "i15"]);
+  assert.ok(stranger.every((r) => r.reason === "popular fallback"));
+});
+
+Deno.test("related items are the nearest item vectors, the item itself left out; unknown is a 404", () => {
+  const related = relatedItems(serving, "i0", 5);
+  assert.equal(related.length, 5);
+  assert.ok(!related.some((r) => r.itemId === "i0"));
+  const sameGenre = related.filter((r) => /^i\d$/.test(r.itemId) || r.itemId.startsWith("cold"));
+  assert.ok(sameGenre.length >= 4, JSON.stringify(related));
+  domainErrorFrom(() => relatedItems(serving, "nope", 5), "not_found", "item_not_found");
 });

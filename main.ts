@@ -32,6 +32,7 @@ import {
   createRecommendationsControl,
   seedDemoRecommendations,
 } from "@edgeml/recommendations/control";
+import { failInterruptedVersions } from "@edgeml/recommendations/domain";
 import {
   createSwaControl,
   repositoryPublisher,
@@ -162,6 +163,8 @@ const recommendationsControl = createRecommendationsControl(tenant, {
     }),
 });
 try {
+  const interrupted = await failInterruptedVersions(tenant.kv);
+  if (interrupted > 0) logger.info("failed solution versions left training", { interrupted });
   if (env("EDGEML_RECS_DEMO", "on") !== "off" && await seedDemoRecommendations(tenant)) {
     logger.info("seeded the demo recommendations", { campaign: "library-home" });
   }

@@ -453,3 +453,27 @@ export const relatedItemsRoute = createRoute({
     404: problem("Unknown campaign or item"),
   },
 });
+
+export const batchRecommendationsRoute = createRoute({
+  method: "post",
+  path: "/v1/recommendations/campaigns/{campaign}/batch-recommendations",
+  tags: TAG,
+  summary:
+    'Recommendations for many users: JSON lines in ({"userId": …, "numResults"?: …}), JSON lines out ({"input", "output" | "error"}), one per line, in order',
+  request: {
+    params: CampaignParams,
+    body: {
+      required: true,
+      content: { "application/x-ndjson": { schema: { type: "string" as const } } },
+    },
+  },
+  responses: {
+    200: {
+      description: "One JSON line per input line; a bad line answers its own error",
+      content: { "application/x-ndjson": { schema: z.string() } },
+    },
+    404: problem("Unknown campaign"),
+    413: problem("Too large"),
+    415: problem("Not application/x-ndjson"),
+  },
+});

@@ -7,6 +7,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import {
+  batchRecommendationsRoute,
   createCampaignRoute,
   createDatasetGroupRoute,
   createDatasetRoute,
@@ -33,6 +34,7 @@ import {
   type EdgeDeps,
   limitStream,
   payloadTooLarge,
+  readBodyLimited,
   unsupportedMediaType,
 } from "@edgeml/shared/http";
 import type { TenantStores } from "@edgeml/shared/store";
@@ -51,6 +53,7 @@ import {
 } from "../domain/campaigns/campaign_catalog.ts";
 import { createSolution, getSolutionVersion } from "../domain/campaigns/solution_catalog.ts";
 import { createCampaignServer } from "../domain/serving/campaign_server.ts";
+import { batchLines } from "../domain/serving/batch_lines.ts";
 import { getImportJob } from "../control/import/import_jobs.ts";
 import type { RecommendationsControl } from "../control/recommendations_control.ts";
 
@@ -196,6 +199,18 @@ export function createRecommendationsEdgeApp(
   app.openapi(relatedItemsRoute, async (c) => {
     const { campaign } = c.req.valid("param");
     return c.json(await campaigns.related(campaign, c.req.valid("query")), 200);
+  });
+  app.openapi(batchRecommendationsRoute, async (c) => {
+    const { campaign } = c.req.valid("param");
+    const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
+    if (type !== "application/x-ndjson" && type !== "application/jsonl") {
+      throw unsupportedMediaType("unsupported_batch_type", "batches are application/x-ndjson");
+    }
+    await getCampaign(store.kv, campaign); // an unknown campaign is a 404, not a line per user
+    const text = new TextDecoder().decode(await readBodyLimited(c.req.raw, 64 * MiB));
+    const lines = await batchLines(text, (request) => campaigns.recommend(campaign, request));
+    // JSON lines: a body the typed responses (JSON or problems) cannot express, as OIP's binary.
+    return c.body(lines, 200, { "content-type": "application/x-ndjson" }) as never;
   });
   return app;
 }

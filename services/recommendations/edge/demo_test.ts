@@ -57,6 +57,22 @@ Deno.test("recommendations demo: the README's request answers at once, with reas
     );
     assert.equal(unknown.status, 404);
     await unknown.body?.cancel();
+    // Batch: JSON lines in and out, a bad line answering its own error.
+    const batch = await fetch(
+      `${server.url}/v1/recommendations/campaigns/library-home/batch-recommendations`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-ndjson" },
+        body: '{"userId":"reader-1","numResults":3}\n{"userId":""}\n{"userId":"reader-2"}\n',
+      },
+    );
+    assert.equal(batch.status, 200);
+    assert.match(batch.headers.get("content-type") ?? "", /x-ndjson/);
+    const lines = (await batch.text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert.equal(lines.length, 3);
+    assert.equal(lines[0].output.itemList.length, 3);
+    assert.ok(lines[1].error);
+    assert.equal(lines[2].output.itemList.length, 25);
   } finally {
     await server.stop();
   }

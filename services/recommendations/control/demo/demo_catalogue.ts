@@ -8,11 +8,16 @@
  */
 import { mulberry32 } from "@edgeml/shared/onnx";
 import type { TenantStores } from "@edgeml/shared/store";
-import { createCampaign } from "../../domain/campaigns/campaign_catalog.ts";
-import { createSolution } from "../../domain/campaigns/solution_catalog.ts";
+import { createCampaign, getCampaign } from "../../domain/campaigns/campaign_catalog.ts";
+import {
+  createSolution,
+  getSolution,
+  latestActiveVersion,
+} from "../../domain/campaigns/solution_catalog.ts";
 import {
   createDataset,
   createDatasetGroup,
+  getDataset,
   getDatasetGroup,
 } from "../../domain/dataset/catalog.ts";
 import { importCsv } from "../import/import_csv.ts";
@@ -64,21 +69,38 @@ function demoCsv() {
   return { items: items.join("\n"), interactions: loans.join("\n") };
 }
 
-/** Seeds the demo unless its dataset group exists; resolves once its campaign serves. */
+/**
+ * Seeds the demo unless its campaign exists; resolves once it serves. Each step is skipped when
+ * done already, so a first start stopped half-way finishes the seeding on the next.
+ */
 export async function seedDemoRecommendations(stores: TenantStores): Promise<boolean> {
-  const exists = await getDatasetGroup(stores.kv, DEMO_DATASET_GROUP).then(() => true, () => false);
-  if (exists) return false;
+  const { kv } = stores;
+  if (await getCampaign(kv, DEMO_CAMPAIGN).then(() => true, () => false)) return false;
   const { items, interactions } = demoCsv();
-  await createDatasetGroup(stores.kv, DEMO_DATASET_GROUP);
-  await createDataset(stores.kv, DEMO_DATASET_GROUP, "ITEMS", ITEMS_SCHEMA);
-  await createDataset(stores.kv, DEMO_DATASET_GROUP, "INTERACTIONS");
-  await importCsv(stores, DEMO_DATASET_GROUP, "ITEMS", new Blob([items]).stream());
-  await importCsv(stores, DEMO_DATASET_GROUP, "INTERACTIONS", new Blob([interactions]).stream());
-  await createSolution(stores.kv, { name: SOLUTION, datasetGroup: DEMO_DATASET_GROUP });
-  const trained = await (await startSolutionVersion(stores, SOLUTION, "FULL")).done;
-  if (trained.status !== "ACTIVE") {
-    throw new Error(`the demo solution did not train: ${trained.failureReason}`);
+  if (!(await getDatasetGroup(kv, DEMO_DATASET_GROUP).then(() => true, () => false))) {
+    await createDatasetGroup(kv, DEMO_DATASET_GROUP);
   }
-  await createCampaign(stores.kv, { name: DEMO_CAMPAIGN, solution: SOLUTION });
+  for (
+    const [type, schema, csv] of [
+      ["ITEMS", ITEMS_SCHEMA, items],
+      ["INTERACTIONS", undefined, interactions],
+    ] as const
+  ) {
+    const dataset = await getDataset(kv, DEMO_DATASET_GROUP, type)
+      .catch(() => createDataset(kv, DEMO_DATASET_GROUP, type, schema));
+    if (dataset.rows === 0) {
+      await importCsv(stores, DEMO_DATASET_GROUP, type, new Blob([csv]).stream());
+    }
+  }
+  if (!(await getSolution(kv, SOLUTION).then(() => true, () => false))) {
+    await createSolution(kv, { name: SOLUTION, datasetGroup: DEMO_DATASET_GROUP });
+  }
+  if (!(await latestActiveVersion(kv, SOLUTION))) {
+    const trained = await (await startSolutionVersion(stores, SOLUTION, "FULL")).done;
+    if (trained.status !== "ACTIVE") {
+      throw new Error(`the demo solution did not train: ${trained.failureReason}`);
+    }
+  }
+  await createCampaign(kv, { name: DEMO_CAMPAIGN, solution: SOLUTION });
   return true;
 }

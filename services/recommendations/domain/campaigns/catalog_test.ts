@@ -5,6 +5,7 @@ import { createCampaign, getCampaign, updateCampaign } from "./campaign_catalog.
 import {
   createSolution,
   createSolutionVersion,
+  failInterruptedVersions,
   getSolutionVersion,
   latestActiveVersion,
   saveSolutionVersion,
@@ -102,5 +103,23 @@ Deno.test("campaigns serve an ACTIVE version with a checked exploration config, 
     });
     assert.deepEqual(await getCampaign(kv, "home"), moved);
     await rejectsDomainError(getCampaign(kv, "nope"), "not_found", "campaign_not_found");
+  });
+});
+
+Deno.test("versions a stopped process left training are failed at the next start", async () => {
+  await withStores(async ({ kv }) => {
+    await createDatasetGroup(kv, "shop");
+    await createSolution(kv, { name: "recs", datasetGroup: "shop" });
+    const v1 = await createSolutionVersion(kv, "recs", "FULL");
+    await saveSolutionVersion(kv, { ...v1, status: "ACTIVE" });
+    const v2 = await createSolutionVersion(kv, "recs", "FULL");
+    await saveSolutionVersion(kv, { ...v2, status: "IN_PROGRESS" });
+    await createSolutionVersion(kv, "recs", "UPDATE"); // PENDING
+    assert.equal(await failInterruptedVersions(kv), 2);
+    assert.equal((await getSolutionVersion(kv, "recs", 1)).status, "ACTIVE");
+    const interrupted = await getSolutionVersion(kv, "recs", 2);
+    assert.equal(interrupted.status, "FAILED");
+    assert.match(interrupted.failureReason ?? "", /stopped/);
+    assert.equal((await getSolutionVersion(kv, "recs", 3)).status, "FAILED");
   });
 });

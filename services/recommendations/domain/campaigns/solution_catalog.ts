@@ -160,3 +160,23 @@ export async function latestActiveVersion(
   }
   return undefined;
 }
+
+/**
+ * Versions a stopped process left PENDING or IN_PROGRESS (their worker went with it) become
+ * FAILED, saying so, so no client waits on them for ever. Run once at start, before training.
+ */
+export async function failInterruptedVersions(kv: TenantKvStore): Promise<number> {
+  let failed = 0;
+  for await (
+    const { value } of kv.list<SolutionVersionRecord>(["recommendations", "solution-versions"])
+  ) {
+    if (value.status !== "PENDING" && value.status !== "IN_PROGRESS") continue;
+    await saveSolutionVersion(kv, {
+      ...value,
+      status: "FAILED",
+      failureReason: "the process stopped while this version trained; train it again",
+    });
+    failed++;
+  }
+  return failed;
+}

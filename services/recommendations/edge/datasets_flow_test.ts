@@ -21,7 +21,7 @@ const INTERACTIONS_SCHEMA = {
 
 Deno.test("recommendations: dataset group, schema, CSV import with bad rows, items, users, events", async () => {
   const server = await startEmbedded({
-    env: { EDGEML_SEARCH_DEMO: "off", EDGEML_SWA_DEMO: "off" },
+    env: { EDGEML_SEARCH_DEMO: "off", EDGEML_SWA_DEMO: "off", RECS_MAX_IMPORT_BYTES: "4096" },
   });
   const auth = { authorization: `Bearer ${server.adminToken}` };
   const url = (path: string) => `${server.url}/v1/recommendations${path}`;
@@ -176,6 +176,20 @@ Deno.test("recommendations: dataset group, schema, CSV import with bad rows, ite
       }),
       404,
       "dataset_group_not_found",
+    );
+    // Imports above the size limit (4 KiB here) are a 413; the job says FAILED.
+    const big = "USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\n" + "u1,i1,1700000000,click\n".repeat(400);
+    const tooBig = await problem(
+      await send("POST", "/dataset-groups/shop/datasets/INTERACTIONS/import-jobs", big, "text/csv"),
+      413,
+      "body_too_large",
+    );
+    assert.equal(tooBig.limitBytes, 4096);
+    const stillThree = await (await fetch(url("/dataset-groups/shop"))).json();
+    assert.equal(
+      stillThree.datasets.find((d: { datasetType: string }) => d.datasetType === "INTERACTIONS")
+        .rows,
+      3,
     );
     // Imports: only CSV, only into datasets that exist.
     await problem(

@@ -191,9 +191,18 @@ export const PredictedItem = z.object({
   reason: RecommendationReason,
 });
 
+/** Personalize's INCLUDE / EXCLUDE on the items schema's categorical fields. */
+export const ItemFilter = z.object({
+  /** Keep only items with one of these values in every field named. */
+  include: z.record(z.string(), z.array(z.string()).min(1).max(100)).optional(),
+  /** Drop items with one of these values in any field named. */
+  exclude: z.record(z.string(), z.array(z.string()).min(1).max(100)).optional(),
+});
+
 export const GetRecommendationsRequest = z.object({
   userId: EntityId,
   numResults: z.number().int().min(1).max(500).default(25),
+  filter: ItemFilter.optional(),
 });
 export const GetRecommendationsResponse = z.object({
   itemList: z.array(PredictedItem),
@@ -203,6 +212,7 @@ export const GetRecommendationsResponse = z.object({
 export const PersonalizedRankingRequest = z.object({
   userId: EntityId,
   inputList: z.array(EntityId).min(1).max(500),
+  filter: ItemFilter.optional(),
 });
 export const PersonalizedRankingResponse = z.object({
   personalizedRanking: z.array(PredictedItem),

@@ -57,6 +57,33 @@ Deno.test("recommendations demo: the README's request answers at once, with reas
     );
     assert.equal(unknown.status, 404);
     await unknown.body?.cancel();
+    // Filters on the items schema's categorical fields; an unknown field is a 422 naming it.
+    const poetry = await (await fetch(
+      `${server.url}/v1/recommendations/campaigns/library-home/recommendations`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          userId: "reader-1",
+          numResults: 8,
+          filter: { include: { GENRES: ["poetry"] } },
+        }),
+      },
+    )).json();
+    assert.equal(poetry.itemList.length, 8);
+    for (const item of poetry.itemList) {
+      assert.equal((Number(item.itemId.split("-")[1]) - 1) % 6, 3, JSON.stringify(item));
+    }
+    const badFilter = await fetch(
+      `${server.url}/v1/recommendations/campaigns/library-home/recommendations`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ userId: "reader-1", filter: { exclude: { COLOUR: ["red"] } } }),
+      },
+    );
+    assert.equal(badFilter.status, 422);
+    assert.equal((await badFilter.json()).field, "COLOUR");
     // Batch: JSON lines in and out, a bad line answering its own error.
     const batch = await fetch(
       `${server.url}/v1/recommendations/campaigns/library-home/batch-recommendations`,

@@ -39,6 +39,10 @@ export interface AssembledData {
   creationTimes: Float64Array;
   /** The latest interaction's time (epoch seconds): exploration ages are measured back from it. */
   latestTimestamp: number;
+  /** Each item's categorical metadata by item index (what recommendation filters read). */
+  itemCategorical: Record<string, string[]>[];
+  /** The items schema's categorical fields. */
+  categoricalFields: string[];
 }
 
 function indexer(previous: readonly string[] = []) {
@@ -136,5 +140,11 @@ export async function assembleTrainingData(
     itemIds: items.ids,
     creationTimes,
     latestTimestamp,
+    itemCategorical: items.ids.map((_, i) =>
+      Object.fromEntries(
+        Object.entries(itemRows.get(i)?.categorical ?? {}).map(([f, v]) => [f, [...v]]),
+      )
+    ),
+    categoricalFields: itemFields.categorical,
   };
 }

@@ -24,6 +24,7 @@ import type { RankedItem } from "../exploration/rank_with_exploration.ts";
 import { recommendForUser, type ServingIndex, servingIndex } from "./recommend_for_user.ts";
 import { loadTrainedVersion } from "./version_artifacts.ts";
 import { rankItemsForUser, relatedItems } from "./rank_items.ts";
+import { itemFilter, type ItemFilterSpec } from "./item_filter.ts";
 
 export interface CampaignServerOptions {
   recordTtlMs?: number;
@@ -108,9 +109,10 @@ export function createCampaignServer(
 
   async function recommend(
     name: string,
-    { userId, numResults }: { userId: string; numResults: number },
+    { userId, numResults, filter }: { userId: string; numResults: number; filter?: ItemFilterSpec },
   ): Promise<{ itemList: RankedItem[]; recommendationId: string }> {
     const { record, datasetGroup, index, trainedThrough, recent } = await served(name, userId);
+    const keep = filter && itemFilter(index, filter);
     const itemList = recommendForUser(index, {
       userId,
       recentItemIds: recent,
@@ -119,19 +121,25 @@ export function createCampaignServer(
       stats: await statsSince(datasetGroup, trainedThrough),
       calibration: DEFAULT_CALIBRATION,
       random: mulberry32(seed = (seed + 0x9e3779b9) >>> 0),
+      keep,
     });
     return await remember(datasetGroup, userId, itemList);
   }
 
   async function rank(
     name: string,
-    { userId, inputList }: { userId: string; inputList: string[] },
+    { userId, inputList, filter }: {
+      userId: string;
+      inputList: string[];
+      filter?: ItemFilterSpec;
+    },
   ) {
     const { datasetGroup, index, recent } = await served(name, userId);
+    const keep = filter && itemFilter(index, filter);
     const { itemList, recommendationId } = await remember(
       datasetGroup,
       userId,
-      rankItemsForUser(index, userId, recent, inputList),
+      rankItemsForUser(index, userId, recent, inputList, keep),
     );
     return { personalizedRanking: itemList, recommendationId };
   }

@@ -20,6 +20,7 @@ export function rankItemsForUser(
   userId: string,
   recentItemIds: readonly string[],
   inputList: readonly string[],
+  keep: (item: number) => boolean = () => true,
 ): RankedItem[] {
   const { scores, known } = userScores(serving, userId, recentItemIds);
   const seen = new Set<string>();
@@ -30,6 +31,7 @@ export function rankItemsForUser(
     seen.add(itemId);
     const i = serving.itemIndex.get(itemId);
     if (i === undefined) unknown.push({ itemId, score: 0, reason: "popular fallback" });
+    else if (!keep(i)) continue; // the filter drops it
     else {
       scored.push({
         itemId,

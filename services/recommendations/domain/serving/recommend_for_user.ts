@@ -36,6 +36,10 @@ export interface ServingVersion {
   itemIds: string[];
   creationTimes: Float64Array;
   latestTimestamp: number;
+  /** Each item's categorical metadata, by item index (for filters). */
+  itemCategorical: Record<string, string[]>[];
+  /** The items schema's categorical fields. */
+  categoricalFields: string[];
 }
 
 /** A version with its lookups built once: id → index, item vectors, items by popularity. */

@@ -6,6 +6,7 @@ import { trainFull } from "../model/train.ts";
 import { emptyTokenLists } from "../model/types.ts";
 import { recommendForUser, servingIndex, type ServingVersion } from "./recommend_for_user.ts";
 import { rankItemsForUser, relatedItems } from "./rank_items.ts";
+import { itemFilter } from "./item_filter.ts";
 import { domainErrorFrom } from "@edgeml/shared/testing";
 
 const DAY = 86_400;
@@ -56,6 +57,8 @@ function trained(): ServingVersion {
       (_, i) => (i >= 20 ? latest - 2 * DAY : 0),
     ),
     latestTimestamp: latest,
+    itemCategorical: genres.map((g) => ({ GENRE: [...g.categorical.GENRE] })),
+    categoricalFields: ["GENRE"],
   };
 }
 
@@ -150,4 +153,19 @@ Deno.test("related items are the nearest item vectors, the item itself left out;
   const sameGenre = related.filter((r) => /^i\d$/.test(r.itemId) || r.itemId.startsWith("cold"));
   assert.ok(sameGenre.length >= 4, JSON.stringify(related));
   domainErrorFrom(() => relatedItems(serving, "nope", 5), "not_found", "item_not_found");
+});
+
+Deno.test("filters: include keeps items with a listed value, exclude drops them; unknown fields are 422", () => {
+  const onlyB = itemFilter(serving, { include: { GENRE: ["b"] } })!;
+  const list = ask({ keep: onlyB });
+  assert.ok(list.length === 10 && list.every((r) => /^i1\d$/.test(r.itemId)), JSON.stringify(list));
+  const notA = itemFilter(serving, { exclude: { GENRE: ["a"] } })!;
+  assert.deepEqual([notA(0), notA(15), notA(21)], [false, true, false]);
+  assert.equal(itemFilter(serving, {}), undefined);
+  const err = domainErrorFrom(
+    () => itemFilter(serving, { include: { COLOUR: ["red"] } }),
+    "unprocessable",
+    "unknown_filter_field",
+  );
+  assert.match(err.detail, /COLOUR/);
 });

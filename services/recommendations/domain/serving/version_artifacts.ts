@@ -32,6 +32,8 @@ export interface TrainedOn {
   itemIds: string[];
   creationTimes: Float64Array;
   latestTimestamp: number;
+  itemCategorical: Record<string, string[]>[];
+  categoricalFields: string[];
 }
 
 export const versionFolder = (solution: string, version: number) =>
@@ -53,6 +55,8 @@ interface ModelHeader {
   itemIds: string[];
   creationTimes: number[];
   latestTimestamp: number;
+  itemCategorical: Record<string, string[]>[];
+  categoricalFields: string[];
   /** Rows kept by the ONNX scorer's TopK. */
   scorerK: number;
 }
@@ -106,6 +110,8 @@ export async function saveTrainedVersion(
     itemIds: assembled.itemIds,
     creationTimes: [...assembled.creationTimes],
     latestTimestamp: assembled.latestTimestamp,
+    itemCategorical: assembled.itemCategorical,
+    categoricalFields: assembled.categoricalFields,
     scorerK: Math.min(k, model.numItems),
   };
   await stores.artifacts.put(`${folder}/tables.bin`, bytes);
@@ -179,6 +185,8 @@ export async function loadTrainedVersion(
     itemIds: header.itemIds,
     creationTimes: Float64Array.from(header.creationTimes),
     latestTimestamp: header.latestTimestamp,
+    itemCategorical: header.itemCategorical ?? header.itemIds.map(() => ({})),
+    categoricalFields: header.categoricalFields ?? [],
     scorerK: header.scorerK,
   };
 }

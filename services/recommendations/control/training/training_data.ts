@@ -19,7 +19,7 @@ import { creationTimeTracker } from "../../domain/dataset/creation_times.ts";
 import type { DatasetType } from "../../domain/dataset/schema.ts";
 import { eventsSince } from "../../domain/events/event_log.ts";
 import { hashMetadataTokens, type MetadataRow } from "../../domain/model/tokens.ts";
-import type { TrainingData } from "../../domain/model/types.ts";
+import type { TrainedOn } from "../../domain/serving/version_artifacts.ts";
 import { readInteractions, readItems, readUsers } from "../import/dataset_reader.ts";
 
 export interface AssembleOptions {
@@ -31,19 +31,8 @@ export interface AssembleOptions {
   previous?: { userIds: readonly string[]; itemIds: readonly string[] };
 }
 
-export interface AssembledData {
-  data: TrainingData;
-  userIds: string[];
-  itemIds: string[];
-  /** Each item's creation time (epoch seconds), by item index. */
-  creationTimes: Float64Array;
-  /** The latest interaction's time (epoch seconds): exploration ages are measured back from it. */
-  latestTimestamp: number;
-  /** Each item's categorical metadata by item index (what recommendation filters read). */
-  itemCategorical: Record<string, string[]>[];
-  /** The items schema's categorical fields. */
-  categoricalFields: string[];
-}
+/** The assembled data: what a version is trained on and saved with (`version_artifacts.ts`). */
+export type AssembledData = TrainedOn;
 
 function indexer(previous: readonly string[] = []) {
   const ids = [...previous];

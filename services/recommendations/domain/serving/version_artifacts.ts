@@ -30,9 +30,13 @@ export interface TrainedOn {
   data: TrainingData;
   userIds: string[];
   itemIds: string[];
+  /** Each item's creation time (epoch seconds), by item index. */
   creationTimes: Float64Array;
+  /** The latest interaction's time (epoch seconds): exploration ages are measured back from it. */
   latestTimestamp: number;
+  /** Each item's categorical metadata by item index (what recommendation filters read). */
   itemCategorical: Record<string, string[]>[];
+  /** The items schema's categorical fields. */
   categoricalFields: string[];
 }
 

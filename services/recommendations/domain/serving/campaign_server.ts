@@ -33,6 +33,8 @@ export interface CampaignServerOptions {
 }
 
 const DEFAULT_CALIBRATION = { slope: 1, intercept: -3 };
+/** Versions held in memory at once (each is its item vectors and lookups). */
+const MAX_LOADED_VERSIONS = 4;
 
 export function createCampaignServer(
   stores: TenantStores,
@@ -66,6 +68,8 @@ export function createCampaignServer(
       })();
       found.catch(() => versions.delete(key));
       versions.set(key, found);
+      // Campaigns move on to newer versions: the least recently loaded beyond a few are dropped.
+      if (versions.size > MAX_LOADED_VERSIONS) versions.delete(versions.keys().next().value!);
     }
     return found;
   }

@@ -47,6 +47,19 @@ export function createAverage(options: AverageOptions): AverageState {
   return { options: { strategy, decay, useBuffers }, n: 0, tensors: new Map() };
 }
 
+/**
+ * SWA's equal average, one weight vector more: out = a + (x − a) / count in float32, operation
+ * by operation as torch's `AveragedModel` (count = n + 1; `out` may be `a` itself).
+ */
+export function foldEqualAverage(
+  a: Float32Array,
+  x: Float32Array,
+  count: number,
+  out: Float32Array = a,
+): void {
+  for (let i = 0; i < x.length; i++) out[i] = f(a[i] + f(f(x[i] - a[i]) / count));
+}
+
 /** Folds one checkpoint into the average; the input state is left untouched. */
 export function updateAverage(
   state: AverageState,
@@ -69,8 +82,7 @@ export function updateAverage(
     }
     const out = new Float32Array(x.length);
     if (strategy === "equal") {
-      const count = n + 1;
-      for (let i = 0; i < x.length; i++) out[i] = f(a[i] + f(f(x[i] - a[i]) / count));
+      foldEqualAverage(a, x, n + 1, out);
     } else {
       for (let i = 0; i < x.length; i++) out[i] = f(f(decay32 * a[i]) + f(keep32 * x[i]));
     }

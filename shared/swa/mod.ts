@@ -29,6 +29,7 @@ export {
   type AverageState,
   averageToModel,
   createAverage,
+  foldEqualAverage,
   updateAverage,
   withTensors,
 } from "./averaging.ts";

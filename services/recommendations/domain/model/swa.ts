@@ -5,11 +5,12 @@
  *
  *   a₁ = x₁,   aₙ₊₁ = aₙ + (xₙ₊₁ − aₙ) / (n + 1)
  *
- * in float32, operation by operation as `shared/swa/averaging.ts` (torch.optim.swa_utils
- * `AveragedModel`) does; the test checks it bit for bit against that module. This one averages
- * typed arrays in place of ONNX checkpoints, so an epoch costs no model encoding.
+ * in float32 by `shared/swa`'s own kernel (`foldEqualAverage`, torch.optim.swa_utils
+ * `AveragedModel`'s operation order); the test checks it bit for bit against that module. This
+ * one averages typed arrays in place of ONNX checkpoints, so an epoch costs no model encoding.
  * @module
  */
+import { foldEqualAverage } from "@edgeml/shared/swa";
 
 export interface TableAverage {
   /** Epochs folded in so far (PyTorch's `n_averaged`). */
@@ -20,8 +21,6 @@ export interface TableAverage {
 export function createTableAverage(): TableAverage {
   return { n: 0, tables: new Map() };
 }
-
-const f = Math.fround;
 
 /** Folds the current tables into the average (copying them on the first call). */
 export function foldTables(
@@ -36,7 +35,7 @@ export function foldTables(
       continue;
     }
     if (a.length !== x.length) throw new RangeError(`table ${name} changed size while averaging`);
-    for (let i = 0; i < x.length; i++) a[i] = f(a[i] + f(f(x[i] - a[i]) / count));
+    foldEqualAverage(a, x, count);
   }
   average.n = count;
 }

@@ -41,7 +41,10 @@ export function createCampaignServer(
   { recordTtlMs = 1000, statsTtlMs = 2000, now = () => performance.now() }: CampaignServerOptions =
     {},
 ) {
-  const records = new Map<string, { record: CampaignRecord; at: number }>();
+  const records = new Map<
+    string,
+    { record: CampaignRecord; datasetGroup: string; at: number }
+  >();
   const versions = new Map<string, Promise<{ index: ServingIndex; trainedThrough: number }>>();
   const stats = new Map<
     string,
@@ -49,12 +52,15 @@ export function createCampaignServer(
   >();
   let seed = Date.now() >>> 0;
 
-  async function campaign(name: string): Promise<CampaignRecord> {
+  /** The campaign record and its solution's dataset group, read again after `recordTtlMs`. */
+  async function campaign(name: string) {
     const hit = records.get(name);
-    if (hit && now() - hit.at < recordTtlMs) return hit.record;
+    if (hit && now() - hit.at < recordTtlMs) return hit;
     const record = await getCampaign(stores.kv, name);
-    records.set(name, { record, at: now() });
-    return record;
+    const { datasetGroup } = await getSolution(stores.kv, record.solution);
+    const fresh = { record, datasetGroup, at: now() };
+    records.set(name, fresh);
+    return fresh;
   }
 
   function version(solution: string, number: number) {
@@ -93,8 +99,7 @@ export function createCampaignServer(
 
   /** The campaign's version, its dataset group, and the user's items since training. */
   async function served(name: string, userId?: string) {
-    const record = await campaign(name);
-    const { datasetGroup } = await getSolution(stores.kv, record.solution);
+    const { record, datasetGroup } = await campaign(name);
     const { index, trainedThrough } = await version(record.solution, record.solutionVersion);
     const recent = userId === undefined ? [] : (await userEvents(stores.kv, datasetGroup, userId))
       .filter((e) => e.sentAt > trainedThrough)

@@ -108,10 +108,10 @@ export function userScores(
 
 export function recommendForUser(serving: ServingIndex, request: RecommendRequest): RankedItem[] {
   const { itemIds } = serving;
-  const { numResults, config, stats, keep = () => true, depth = 200 } = request;
+  const { numResults, config, stats, keep, depth = 200 } = request;
   const { scores, known: knownUser } = userScores(serving, request.userId, request.recentItemIds);
   const filteredOut = new Set<number>();
-  for (let i = 0; i < itemIds.length; i++) if (!keep(i)) filteredOut.add(i);
+  if (keep) { for (let i = 0; i < itemIds.length; i++) if (!keep(i)) filteredOut.add(i); }
   const best = topK(scores, Math.min(depth, itemIds.length), filteredOut).items;
   const ageOf = (i: number) => itemAgeDays(serving.creationTimes[i], serving.latestTimestamp);
   const picked = new Set<number>(best);

@@ -30,6 +30,7 @@ import {
 } from "@edgeml/search-qa/control";
 import {
   createRecommendationsControl,
+  createScorerPublisher,
   seedDemoRecommendations,
 } from "@edgeml/recommendations/control";
 import { failInterruptedVersions } from "@edgeml/recommendations/domain";
@@ -155,6 +156,21 @@ stopHooks.push(startRerankerRetraining({
 
 // The recommendations control plane imports datasets and trains solution versions.
 const recommendationsControl = createRecommendationsControl(tenant, {
+  // Each version's ONNX scorer (user vector against every item, top-K) serves on the pool.
+  publishScorer: createScorerPublisher(
+    tenant,
+    repositoryPublisher({
+      repository,
+      artifacts: tenant.artifacts,
+      workers: createInProcessClient(pool.pool),
+    }),
+  ),
+  onPublishError: (error, v) =>
+    logger.error("a recommendations scorer could not be published", {
+      solution: v.solution,
+      version: v.version,
+      error: String(error),
+    }),
   onTrainingFailed: (v) =>
     logger.error("a solution version failed to train", {
       solution: v.solution,

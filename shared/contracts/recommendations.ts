@@ -197,6 +197,12 @@ export const ItemFilter = z.object({
   include: z.record(z.string(), z.array(z.string()).min(1).max(100)).optional(),
   /** Drop items with one of these values in any field named. */
   exclude: z.record(z.string(), z.array(z.string()).min(1).max(100)).optional(),
+  /**
+   * Drop items the user already interacted with (Personalize's `EXCLUDE ItemID WHERE
+   * Interactions.EVENT_TYPE IN (…)` over every event type): those the version was trained on and
+   * their events since, bare impressions aside.
+   */
+  excludeInteracted: z.boolean().optional(),
 });
 
 export const GetRecommendationsRequest = z.object({

@@ -1,4 +1,4 @@
-import type { KvEntry, KvKey, KvMaybeEntry, KvStore } from "./kv_store.ts";
+import type { KvEntry, KvKey, KvListOptions, KvMaybeEntry, KvStore } from "./kv_store.ts";
 
 /** A {@link KvStore} that owns an open database. */
 export interface OpenKvStore extends KvStore, Disposable {
@@ -52,8 +52,11 @@ export async function openKvStore(location?: string): Promise<OpenKvStore> {
     async delete(key) {
       await kv.delete(key as Deno.KvKey);
     },
-    async *list<T>(prefix: KvKey, options = {}) {
-      for await (const entry of kv.list<T>({ prefix: prefix as Deno.KvKey }, options)) {
+    async *list<T>(prefix: KvKey, { start, ...options }: KvListOptions = {}) {
+      const selector = start
+        ? { prefix: prefix as Deno.KvKey, start: start as Deno.KvKey }
+        : { prefix: prefix as Deno.KvKey };
+      for await (const entry of kv.list<T>(selector, options)) {
         yield entry as KvEntry<T>;
       }
     },

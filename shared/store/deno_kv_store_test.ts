@@ -49,6 +49,7 @@ Deno.test("Deno KV store: list returns the entries strictly below a prefix, in k
   assert.deepEqual(await keys(["t"]), [["t", "a"], ["t", "a", 1], ["t", "b"]]);
   assert.deepEqual(await keys(["t"], { reverse: true, limit: 2 }), [["t", "b"], ["t", "a", 1]]);
   assert.deepEqual(await keys(["v"]), []);
+  assert.deepEqual(await keys(["t"], { start: ["t", "a", 0] }), [["t", "a", 1], ["t", "b"]]);
 });
 
 Deno.test("Deno KV store: atomic applies every mutation only when every check holds", async () => {

@@ -46,6 +46,8 @@ export interface KvListOptions {
   limit?: number;
   /** Descending key order. */
   reverse?: boolean;
+  /** The first key to list (inclusive), below the prefix: a range scan instead of a full one. */
+  start?: KvKey;
 }
 
 /**

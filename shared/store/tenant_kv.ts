@@ -1,4 +1,4 @@
-import type { KvEntry, KvKey, KvMaybeEntry, KvStore } from "./kv_store.ts";
+import type { KvEntry, KvKey, KvListOptions, KvMaybeEntry, KvStore } from "./kv_store.ts";
 import { checkTenantId } from "./tenant.ts";
 
 /** A {@link KvStore} whose every key lives under one tenant. */
@@ -33,7 +33,9 @@ export function tenantKv(store: KvStore, tenantId: string): TenantKvStore {
     set: (key, value) => store.set(inside(key), value),
     delete: (key) => store.delete(inside(key)),
     async *list<T>(prefix: KvKey, options = {}): AsyncIterableIterator<KvEntry<T>> {
-      for await (const entry of store.list<T>(inside(prefix), options)) {
+      const { start } = options as KvListOptions;
+      const scoped = start ? { ...options, start: inside(start) } : options;
+      for await (const entry of store.list<T>(inside(prefix), scoped)) {
         yield { ...entry, key: outside(entry.key) };
       }
     },

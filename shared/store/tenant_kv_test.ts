@@ -17,6 +17,11 @@ Deno.test("tenantKv: every key is stored under the tenant id and comes back with
   assert.deepEqual((await Array.fromAsync(kv.list(["swa"]))).map((e) => e.key), [
     ["swa", "mlp", "current"],
   ]);
+  await kv.set(["swa", "mlp", "next"], 2);
+  assert.deepEqual(
+    (await Array.fromAsync(kv.list(["swa"], { start: ["swa", "mlp", "d"] }))).map((e) => e.key),
+    [["swa", "mlp", "next"]],
+  );
   await kv.delete(["swa", "mlp", "current"]);
   assert.equal((await store.get(["default", "swa", "mlp", "current"])).value, null);
 });

@@ -10,6 +10,7 @@ export {
 } from "./recommendations_control.ts";
 export * from "./training/training_data.ts";
 export * from "./training/solution_versions.ts";
+export { createScorerPublisher, type ScorerPublisher } from "./training/scorer_publisher.ts";
 export {
   DEMO_CAMPAIGN,
   DEMO_DATASET_GROUP,

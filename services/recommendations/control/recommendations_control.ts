@@ -17,6 +17,7 @@ import type { ImportJobRecord } from "./import/import_jobs.ts";
 import { type Properties, putItems, putUsers } from "./import/put_records.ts";
 import type { SolutionVersionRecord } from "../domain/campaigns/solution_catalog.ts";
 import { type SolutionVersionOptions, startSolutionVersion } from "./training/solution_versions.ts";
+import type { ScorerPublisher } from "./training/scorer_publisher.ts";
 
 export interface RecommendationsControl {
   /** Runs an import job over `body` to its end; resolves with the job's final record. */
@@ -46,11 +47,15 @@ export interface RecommendationsControlOptions {
   training?: SolutionVersionOptions;
   /** Told when a training ended FAILED. */
   onTrainingFailed?: (version: SolutionVersionRecord) => void;
+  /** Serves trained versions' scorers on the worker pool (`scorer_publisher.ts`). */
+  publishScorer?: ScorerPublisher;
+  /** Told when a scorer could not be published (its campaigns score in process). */
+  onPublishError?: (error: unknown, version: SolutionVersionRecord) => void;
 }
 
 export function createRecommendationsControl(
   stores: TenantStores,
-  { training, onTrainingFailed }: RecommendationsControlOptions = {},
+  { training, onTrainingFailed, publishScorer, onPublishError }: RecommendationsControlOptions = {},
 ): RecommendationsControl {
   return {
     async trainSolutionVersion(solution, trainingMode) {
@@ -59,6 +64,7 @@ export function createRecommendationsControl(
         solution,
         trainingMode,
         training,
+        { publishScorer, onPublishError },
       );
       done.then((ended) => ended.status === "FAILED" && onTrainingFailed?.(ended));
       return version;

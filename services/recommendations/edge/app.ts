@@ -52,7 +52,10 @@ import {
   updateCampaign,
 } from "../domain/campaigns/campaign_catalog.ts";
 import { createSolution, getSolutionVersion } from "../domain/campaigns/solution_catalog.ts";
-import { createCampaignServer } from "../domain/serving/campaign_server.ts";
+import {
+  type CampaignServerOptions,
+  createCampaignServer,
+} from "../domain/serving/campaign_server.ts";
 import { batchLines } from "../domain/serving/batch_lines.ts";
 import { getImportJob } from "../control/import/import_jobs.ts";
 import type { RecommendationsControl } from "../control/recommendations_control.ts";
@@ -60,13 +63,15 @@ import type { RecommendationsControl } from "../control/recommendations_control.
 export interface RecommendationsEdgeOptions {
   control?: RecommendationsControl;
   adminToken?: string;
+  /** Serving knobs (tests and the simulator seed the exploration draws). */
+  serving?: CampaignServerOptions;
 }
 
 const MiB = 1024 * 1024;
 
 export function createRecommendationsEdgeApp(
   deps: EdgeDeps<OipClient | undefined, TenantStores>,
-  { control, adminToken }: RecommendationsEdgeOptions = {},
+  { control, adminToken, serving }: RecommendationsEdgeOptions = {},
 ): OpenAPIHono<Env> {
   const { store, config } = deps;
   const maxImportBytes = Number(config.RECS_MAX_IMPORT_BYTES) || 4096 * MiB;
@@ -74,7 +79,19 @@ export function createRecommendationsEdgeApp(
   const json = bodyLimit({ maxSize: MiB });
   const controlPlane = controlPlaneOf(control, "import where the datasets are kept");
   const app = createApiApp();
-  const campaigns = createCampaignServer(store);
+  // RECS_EXPLORATION_SEED makes the exploration draws reproducible (the simulator sets it).
+  const seed = config.RECS_EXPLORATION_SEED ? Number(config.RECS_EXPLORATION_SEED) : undefined;
+  const campaigns = createCampaignServer(store, {
+    ...(Number.isFinite(seed) ? { seed } : {}),
+    workers: deps.workers,
+    onScorerError: (error, model, version) =>
+      deps.logger.warn("recommendations scored in process: the pool's scorer failed", {
+        model,
+        version,
+        error: String(error),
+      }),
+    ...serving,
+  });
 
   const groupInfo = async (name: string) => {
     const group = await getDatasetGroup(store.kv, name);
@@ -145,7 +162,8 @@ export function createRecommendationsEdgeApp(
   app.openapi({ ...putEventsRoute, middleware: [json] }, async (c) => {
     const { datasetGroup } = c.req.valid("param");
     await getDatasetGroup(store.kv, datasetGroup);
-    await putEvents(store.kv, datasetGroup, c.req.valid("json"));
+    const { recorded } = await putEvents(store.kv, datasetGroup, c.req.valid("json"));
+    campaigns.observe(datasetGroup, recorded);
     return c.body(null, 204);
   });
   app.openapi({ ...createSolutionRoute, middleware: [admin, json] }, async (c) => {

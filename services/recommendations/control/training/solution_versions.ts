@@ -2,8 +2,9 @@
  * Training a solution version, as Personalize's CreateSolutionVersion: the data is assembled and
  * checked against Personalize's minimums (1000 interactions, 25 users with interactions: a 422
  * naming them, before any version exists), a PENDING version is written, and the training runs
- * in a worker (`train_in_worker.ts`) while the version reports its progress; it ends ACTIVE,
- * with its metrics and its artifacts (`domain/serving/version_artifacts.ts`), or FAILED with the reason.
+ * in a worker (`train_in_worker.ts`) while the version reports its progress; its ONNX scorer is
+ * put on the worker pool (`scorer_publisher.ts`), then it ends ACTIVE, with its metrics and its
+ * artifacts (`domain/serving/version_artifacts.ts`), or FAILED with the reason.
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ import type { TrainOptions } from "../../domain/model/train.ts";
 import { loadTrainedVersion, saveTrainedVersion } from "../../domain/serving/version_artifacts.ts";
 import { assembleTrainingData } from "./training_data.ts";
 import { trainInWorker } from "./train_in_worker.ts";
+import type { ScorerPublisher } from "./scorer_publisher.ts";
 
 /** Personalize's minimums for training. */
 export const MIN_INTERACTIONS = 1000;
@@ -40,11 +42,20 @@ export interface SolutionVersionOptions {
   scorerK?: number;
 }
 
+/** What runs around the training: the scorer's publication on the worker pool. */
+export interface SolutionVersionHooks {
+  /** Serves the version's scorer on the pool, before the version is marked ACTIVE. */
+  publishScorer?: ScorerPublisher;
+  /** Told when publishing failed (the version still ends ACTIVE; edges score in process). */
+  onPublishError?: (error: unknown, version: SolutionVersionRecord) => void;
+}
+
 export async function startSolutionVersion(
   stores: TenantStores,
   solution: string,
   trainingMode: TrainingMode,
   { train, evaluationUsers, scorerK = 500 }: SolutionVersionOptions = {},
+  { publishScorer, onPublishError }: SolutionVersionHooks = {},
 ): Promise<{ version: SolutionVersionRecord; done: Promise<SolutionVersionRecord> }> {
   const { datasetGroup } = await getSolution(stores.kv, solution);
   const previousRecord = trainingMode === "UPDATE"
@@ -99,6 +110,9 @@ export async function startSolutionVersion(
         assembled,
         k: scorerK,
       });
+      await publishScorer?.(solution, pending.version).catch((err) =>
+        onPublishError?.(err, record)
+      );
       const withoutCount = ({ users: _users, ...metrics }: OfflineMetrics) => metrics;
       record = {
         ...record,

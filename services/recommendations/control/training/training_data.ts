@@ -1,6 +1,6 @@
 /**
  * A dataset group's data as the model trains on it: every interaction (imported, then recorded
- * events) with users and items numbered densely, and each item's and user's metadata hashed to
+ * events other than bare impressions) with users and items numbered densely, and each item's and user's metadata hashed to
  * token lists (the schema's `categorical` fields' values and `textual` fields' words; other
  * metadata columns are not model inputs). Items of the items dataset come first, so an item with
  * no interaction yet (a cold item) still has an index and a vector from its metadata. Given the
@@ -17,7 +17,7 @@ import { datasetSchema, getDataset, listDatasets } from "../../domain/dataset/ca
 import type { FieldValue } from "../../domain/dataset/cells.ts";
 import { creationTimeTracker } from "../../domain/dataset/creation_times.ts";
 import type { DatasetType } from "../../domain/dataset/schema.ts";
-import { eventsSince } from "../../domain/events/event_log.ts";
+import { eventsSince, isInteraction } from "../../domain/events/event_log.ts";
 import { hashMetadataTokens, type MetadataRow } from "../../domain/model/tokens.ts";
 import type { TrainedOn } from "../../domain/serving/version_artifacts.ts";
 import { readInteractions, readItems, readUsers } from "../import/dataset_reader.ts";
@@ -102,8 +102,10 @@ export async function assembleTrainingData(
     created.addInteraction(itemId, seconds);
   };
   for await (const i of readInteractions(stores, group)) add(i.userId, i.itemId, i.timestamp);
-  // Events of anonymous sessions train no user; their items still count as seen.
+  // Events of anonymous sessions train no user; their items still count as seen. Bare
+  // impressions are not interactions.
   for await (const e of eventsSince(stores.kv, group)) {
+    if (!isInteraction(e)) continue;
     if (e.userId) add(e.userId, e.itemId, e.sentAt);
     else created.addInteraction(e.itemId, e.sentAt);
   }

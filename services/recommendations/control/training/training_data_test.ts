@@ -35,7 +35,11 @@ Deno.test("training data: items first (cold ones included), interactions then ev
     await putEvents(stores.kv, "shop", {
       sessionId: "s",
       userId: "u3",
-      eventList: [{ eventType: "click", itemId: "cold", sentAt: 300 }],
+      eventList: [
+        { eventType: "click", itemId: "cold", sentAt: 300 },
+        // A bare impression is not trained on (nor does it date an item).
+        { eventType: "impression", itemId: "warm", sentAt: 500, impression: ["warm", "cold"] },
+      ],
     });
     await putEvents(stores.kv, "shop", {
       sessionId: "anonymous",

@@ -131,3 +131,12 @@ export async function updateCampaign(
     },
   );
 }
+
+/** Every campaign, by name. */
+export async function listCampaigns(kv: TenantKvStore): Promise<CampaignRecord[]> {
+  const found: CampaignRecord[] = [];
+  for await (const { value } of kv.list<CampaignRecord>(["recommendations", "campaigns"])) {
+    found.push(value);
+  }
+  return found;
+}

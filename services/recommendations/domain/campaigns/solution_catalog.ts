@@ -145,20 +145,31 @@ export async function saveSolutionVersion(
   await kv.set(versionKey(record.solution, record.version), record);
 }
 
-/** The newest ACTIVE version, or undefined. */
-export async function latestActiveVersion(
+/** The newest `limit` ACTIVE versions, newest first. */
+export async function activeVersions(
   kv: TenantKvStore,
   solution: string,
-): Promise<SolutionVersionRecord | undefined> {
+  limit = Infinity,
+): Promise<SolutionVersionRecord[]> {
+  const found: SolutionVersionRecord[] = [];
   for await (
     const { value } of kv.list<SolutionVersionRecord>(
       ["recommendations", "solution-versions", solution],
       { reverse: true },
     )
   ) {
-    if (value.status === "ACTIVE") return value;
+    if (found.length >= limit) break;
+    if (value.status === "ACTIVE") found.push(value);
   }
-  return undefined;
+  return found;
+}
+
+/** The newest ACTIVE version, or undefined. */
+export async function latestActiveVersion(
+  kv: TenantKvStore,
+  solution: string,
+): Promise<SolutionVersionRecord | undefined> {
+  return (await activeVersions(kv, solution, 1))[0];
 }
 
 /**

@@ -4,7 +4,9 @@
  * for a user who arrived after training) together with its `eventId` marker, checked absent, so
  * a retried call records nothing twice. An event naming a `recommendationId` and no `impression`
  * gets the items that recommendation showed as its impression (the implicit impressions
- * Personalize derives). Unknown items are kept: the item may arrive later.
+ * Personalize derives). Unknown items are kept: the item may arrive later. An event of type
+ * `impression` reports only what was shown (a list the user saw and did not act on): it is
+ * stored and counted as impressions, never as an interaction (`isInteraction`).
  *
  *   ["recommendations", "events", group, sentAtMs, key]                     StoredEvent
  *   ["recommendations", "user-events", group, userId, sentAtMs, key]        StoredEvent
@@ -45,6 +47,17 @@ export interface StoredEvent {
   impression: string[];
   recommendationId?: string;
   properties?: Record<string, string | number | boolean>;
+}
+
+/** A stored event with the id it is kept under (its `eventId`, or one given when it had none). */
+export type LoggedEvent = StoredEvent & { id: string };
+
+/** The event type that reports impressions only (compared case-insensitively). */
+export const IMPRESSION_EVENT_TYPE = "impression";
+
+/** Whether an event is an interaction (trained on, a click for exploration), not a bare impression. */
+export function isInteraction(event: { eventType: string }): boolean {
+  return event.eventType.toLowerCase() !== IMPRESSION_EVENT_TYPE;
 }
 
 export interface ShownRecommendation {
@@ -107,19 +120,20 @@ export async function recordRecommendation(
   );
 }
 
-/** Stores the events; resolves once every one is durable. Returns how many were new. */
+/** Stores the events; resolves once every one is durable, with those that were new. */
 export async function putEvents(
   kv: TenantKvStore,
   group: string,
   request: { sessionId: string; userId?: string; eventList: IncomingEvent[] },
-): Promise<{ recorded: number; duplicates: number }> {
+): Promise<{ recorded: LoggedEvent[]; duplicates: number }> {
   const { sessionId, userId, eventList } = request;
   if (eventList.length < 1 || eventList.length > 10) {
     throw invalid("too_many_events", "eventList holds 1 to 10 events");
   }
   const seconds = eventList.map((e, i) => eventSeconds(e.sentAt, i));
   const shown = new Map<string, string[]>();
-  let recorded = 0, duplicates = 0;
+  const recorded: LoggedEvent[] = [];
+  let duplicates = 0;
   for (const [i, e] of eventList.entries()) {
     let impression = e.impression;
     if (!impression && e.recommendationId) {
@@ -154,24 +168,26 @@ export async function putEvents(
         [{ key: marker, versionstamp: null }],
         [...mutations, { type: "set", key: marker, value: true }],
       );
-      if (result.ok) recorded++;
+      if (result.ok) recorded.push({ ...stored, id: key });
       else duplicates++;
     } else {
       await kv.atomic([], mutations);
-      recorded++;
+      recorded.push({ ...stored, id: key });
     }
   }
   return { recorded, duplicates };
 }
 
-/** The group's events with `sentAt` at or after `sinceSeconds`, oldest first. */
+/** The group's events with `sentAt` at or after `sinceSeconds`, oldest first (a range scan). */
 export async function* eventsSince(
   kv: TenantKvStore,
   group: string,
   sinceSeconds = 0,
-): AsyncGenerator<StoredEvent> {
-  for await (const { key, value } of kv.list<StoredEvent>(["recommendations", "events", group])) {
-    if ((key[3] as number) >= sinceSeconds * 1000) yield value;
+): AsyncGenerator<LoggedEvent> {
+  const prefix = ["recommendations", "events", group];
+  const start = [...prefix, Math.max(0, Math.ceil(sinceSeconds * 1000))];
+  for await (const { key, value } of kv.list<StoredEvent>(prefix, { start })) {
+    yield { ...value, id: key[4] as string };
   }
 }
 

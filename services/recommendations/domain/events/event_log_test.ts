@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { rejectsDomainError, withStores } from "@edgeml/shared/testing";
-import { eventsSince, putEvents, recordRecommendation, userEvents } from "./event_log.ts";
+import {
+  eventsSince,
+  isInteraction,
+  putEvents,
+  recordRecommendation,
+  userEvents,
+} from "./event_log.ts";
 
 const click = (itemId: string, sentAt: number | string, more = {}) => ({
   eventType: "click",
@@ -16,14 +22,16 @@ Deno.test("events are stored by time and by user; a retried eventId is recorded 
       userId: "u1",
       eventList: [click("b", 200, { eventId: "e2" }), click("a", 100, { eventId: "e1" })],
     });
-    assert.deepEqual(first, { recorded: 2, duplicates: 0 });
+    assert.deepEqual(first.recorded.map((e) => [e.id, e.itemId]), [["e2", "b"], ["e1", "a"]]);
+    assert.equal(first.duplicates, 0);
     // The client retries the same call, and adds one more.
     const again = await putEvents(kv, "shop", {
       sessionId: "s1",
       userId: "u1",
       eventList: [click("b", 200, { eventId: "e2" }), click("c", 300, { eventId: "e3" })],
     });
-    assert.deepEqual(again, { recorded: 1, duplicates: 1 });
+    assert.deepEqual(again.recorded.map((e) => e.id), ["e3"]);
+    assert.equal(again.duplicates, 1);
     await putEvents(kv, "shop", { sessionId: "s2", eventList: [click("z", 150)] }); // anonymous
     const all = [];
     for await (const e of eventsSince(kv, "shop")) all.push(e.itemId);
@@ -86,4 +94,10 @@ Deno.test("more than 10 events, or a time that cannot be read, is a 400 and stor
     for await (const e of eventsSince(kv, "shop")) all.push(e);
     assert.deepEqual(all, []);
   });
+});
+
+Deno.test("an impression event is kept but is not an interaction", () => {
+  assert.equal(isInteraction({ eventType: "click" }), true);
+  assert.equal(isInteraction({ eventType: "Impression" }), false);
+  assert.equal(isInteraction({ eventType: "impression" }), false);
 });

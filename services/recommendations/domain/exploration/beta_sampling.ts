@@ -5,22 +5,25 @@
  *
  * Gamma(a) for a ≥ 1 by Marsaglia & Tsang (2000), "A simple method for generating gamma
  * variables", ACM TOMS 26(3): d = a − 1/3, c = 1/√(9d), v = (1 + c·z)³ with z ~ N(0, 1),
- * accept d·v when ln u < z²/2 + d − d·v + d·ln v. For a < 1 their boost
+ * accept d·v when u < 1 − 0.0331·z⁴ (their squeeze) or ln u < z²/2 + d − d·v + d·ln v. For a < 1 their boost
  * Gamma(a) = Gamma(a + 1) · U^(1/a) is applied in log space, because cold-item priors have
- * shapes near 0.05 where U^(1/a) underflows to 0 in float64. Normals by Box–Muller.
+ * shapes can be small, where U^(1/a) underflows to 0 in float64. Normals by the polar method.
  * `random` is a uniform [0, 1) source (e.g. `mulberry32(seed)`), so draws are reproducible.
  */
 
+/** N(0, 1) by Marsaglia's polar method (no trigonometry; one of each pair is used). */
 function standardNormal(random: () => number): number {
-  // 1 − u keeps the logarithm's argument in (0, 1].
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  let x: number, y: number, s: number;
+  do {
+    x = 2 * random() - 1;
+    y = 2 * random() - 1;
+    s = x * x + y * y;
+  } while (s >= 1 || s === 0);
+  return x * Math.sqrt((-2 * Math.log(s)) / s);
 }
 
-/** ln of a Gamma(shape, 1) draw; shape > 0. */
-export function sampleLogGamma(shape: number, random: () => number): number {
-  if (shape < 1) {
-    return sampleLogGamma(shape + 1, random) + Math.log(1 - random()) / shape;
-  }
+/** A Gamma(shape, 1) draw for shape ≥ 1 (Marsaglia–Tsang with their squeeze, exact). */
+function sampleGamma(shape: number, random: () => number): number {
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
@@ -29,14 +32,28 @@ export function sampleLogGamma(shape: number, random: () => number): number {
     if (t <= 0) continue;
     const v = t * t * t;
     const u = 1 - random();
-    if (Math.log(u) < 0.5 * z * z + d - d * v + d * Math.log(v)) return Math.log(d * v);
+    const z2 = z * z;
+    // The squeeze accepts about 98% of draws without a logarithm.
+    if (u < 1 - 0.0331 * z2 * z2) return d * v;
+    if (Math.log(u) < 0.5 * z2 + d - d * v + d * Math.log(v)) return d * v;
   }
 }
 
-/** One Beta(alpha, beta) draw in [0, 1]; both shapes must be > 0. */
+/** ln of a Gamma(shape, 1) draw; shape > 0. */
+export function sampleLogGamma(shape: number, random: () => number): number {
+  if (shape < 1) {
+    return sampleLogGamma(shape + 1, random) + Math.log(1 - random()) / shape;
+  }
+  return Math.log(sampleGamma(shape, random));
+}
+
 export function sampleBeta(alpha: number, beta: number, random: () => number): number {
   if (!(alpha > 0 && beta > 0)) {
     throw new RangeError(`Beta shapes must be > 0, got (${alpha}, ${beta})`);
+  }
+  if (alpha >= 1 && beta >= 1) {
+    const x = sampleGamma(alpha, random);
+    return x / (x + sampleGamma(beta, random));
   }
   const logX = sampleLogGamma(alpha, random);
   const logY = sampleLogGamma(beta, random);

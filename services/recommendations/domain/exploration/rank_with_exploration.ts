@@ -41,6 +41,7 @@ import { coldItemPosterior, DEFAULT_PRIOR_CLICKS } from "./cold_item_posterior.t
 import type { ExplorationConfig } from "./config.ts";
 import { calibratedCtr, type CtrCalibration } from "./ctr_calibration.ts";
 import { isColdItem } from "./item_age.ts";
+import { topK } from "../model/top_k.ts";
 
 export type RecommendationReason = "relevance" | "exploration" | "popular fallback";
 
@@ -90,55 +91,93 @@ export function explorationSlots(numResults: number, weight: number, random: () 
   return expected > whole && random() < expected - whole ? whole + 1 : whole;
 }
 
+/**
+ * Candidates column by column (what `recommend_for_user.ts` builds for thousands of cold items
+ * without an object each). Item ids must be distinct.
+ */
+export interface CandidateColumns {
+  itemIds: readonly string[];
+  relevance: Float64Array;
+  ageDays: Float64Array;
+  impressions: Float64Array;
+  clicks: Float64Array;
+}
+
 export function rankWithExploration(options: RankWithExplorationOptions): RankedItem[] {
-  const { numResults, config, calibration, random, popular = [], knownUser = true } = options;
-  const { priorClicks = DEFAULT_PRIOR_CLICKS } = options;
-  if (!Number.isInteger(numResults) || numResults < 1) {
-    throw unprocessable("invalid_num_results", `numResults must be an integer >= 1`, {
-      extra: { numResults },
-    });
-  }
   const unique = new Map<string, ExplorationCandidate>();
   for (const candidate of options.candidates) {
     if (!unique.has(candidate.itemId)) unique.set(candidate.itemId, candidate);
   }
   const candidates = [...unique.values()];
+  return rankColumns({
+    ...options,
+    columns: {
+      itemIds: candidates.map((c) => c.itemId),
+      relevance: Float64Array.from(candidates, (c) => c.relevance),
+      ageDays: Float64Array.from(candidates, (c) => c.ageDays),
+      impressions: Float64Array.from(candidates, (c) => c.impressions ?? 0),
+      clicks: Float64Array.from(candidates, (c) => c.clicks ?? 0),
+    },
+  });
+}
+
+/** {@link rankWithExploration} on candidates in columns. */
+export function rankColumns(
+  options: Omit<RankWithExplorationOptions, "candidates"> & { columns: CandidateColumns },
+): RankedItem[] {
+  const { numResults, config, calibration, random, popular = [], knownUser = true } = options;
+  const { priorClicks = DEFAULT_PRIOR_CLICKS, columns } = options;
+  if (!Number.isInteger(numResults) || numResults < 1) {
+    throw unprocessable("invalid_num_results", `numResults must be an integer >= 1`, {
+      extra: { numResults },
+    });
+  }
+  const { itemIds, relevance } = columns;
+  const count = itemIds.length;
   const k = explorationSlots(numResults, config.explorationWeight, random);
-  const byRelevance = knownUser ? [...candidates].sort((a, b) => b.relevance - a.relevance) : [];
-  const chosen = new Map<string, RankedItem>();
+  // Only the best N + k by relevance can be taken (the second pass skips the explored ones):
+  // a bounded selection, not a sort, since the cold items may number thousands.
+  const byRelevance = knownUser ? topK(relevance, Math.min(count, numResults + k)).items : [];
+  const chosen = new Map<number, RankedItem>();
   const takeRelevance = (limit: number) => {
-    for (const { itemId, relevance } of byRelevance) {
+    for (const j of byRelevance) {
       if (chosen.size >= limit) return;
-      if (chosen.has(itemId)) continue;
-      chosen.set(itemId, {
-        itemId,
-        score: calibratedCtr(relevance, calibration),
+      if (chosen.has(j)) continue;
+      chosen.set(j, {
+        itemId: itemIds[j],
+        score: calibratedCtr(relevance[j], calibration),
         reason: "relevance",
       });
     }
   };
   takeRelevance(numResults - k);
   if (k > 0) {
-    const draws = candidates
-      .filter((c) =>
-        !chosen.has(c.itemId) && isColdItem(c.ageDays, config.explorationItemAgeCutoff)
-      )
-      .map(({ itemId, relevance, impressions = 0, clicks = 0 }) => {
-        const prior = calibratedCtr(relevance, calibration);
-        const { alpha, beta } = coldItemPosterior(prior, { impressions, clicks }, priorClicks);
-        return { itemId, score: sampleBeta(alpha, beta, random) };
-      })
-      .sort((a, b) => b.score - a.score);
-    for (const { itemId, score } of draws.slice(0, k)) {
-      chosen.set(itemId, { itemId, score, reason: "exploration" });
+    const draws = new Float64Array(count);
+    let eligible = 0;
+    for (let j = 0; j < count; j++) {
+      if (chosen.has(j) || !isColdItem(columns.ageDays[j], config.explorationItemAgeCutoff)) {
+        draws[j] = -1; // not a candidate: Beta draws are ≥ 0
+        continue;
+      }
+      const prior = calibratedCtr(relevance[j], calibration);
+      const { alpha, beta } = coldItemPosterior(prior, {
+        impressions: columns.impressions[j],
+        clicks: columns.clicks[j],
+      }, priorClicks);
+      draws[j] = sampleBeta(alpha, beta, random);
+      eligible++;
+    }
+    for (const j of topK(draws, Math.min(k, eligible)).items) {
+      chosen.set(j, { itemId: itemIds[j], score: draws[j], reason: "exploration" });
     }
   }
   takeRelevance(numResults);
   const ranked = [...chosen.values()].sort((a, b) => b.score - a.score);
+  const listed = new Set(ranked.map((r) => r.itemId));
   for (const { itemId, score } of popular) {
     if (ranked.length >= numResults) break;
-    if (chosen.has(itemId)) continue;
-    chosen.set(itemId, { itemId, score, reason: "popular fallback" });
+    if (listed.has(itemId)) continue;
+    listed.add(itemId);
     ranked.push({ itemId, score, reason: "popular fallback" });
   }
   return ranked;

@@ -28,9 +28,14 @@ export interface TopK {
 }
 
 /** The `k` best-scoring items (a bounded min-heap, O(n log k)); `exclude` items are skipped. */
-export function topK(scores: Float32Array, k: number, exclude?: ReadonlySet<number>): TopK {
+export function topK(
+  scores: ArrayLike<number>,
+  k: number,
+  exclude?: { has(item: number): boolean },
+): TopK {
   const heapItems = new Int32Array(k);
-  const heapScores = new Float32Array(k);
+  // Doubles, so callers ranking float64 values (exploration draws) compare them exactly.
+  const heapScores = new Float64Array(k);
   let size = 0;
   // "worse" means lower score, or equal score and higher index.
   const worse = (a: number, b: number) =>

@@ -1,9 +1,11 @@
 /**
- * A campaign as edges serve it: the campaign record (re-read at most every `recordTtlMs`, so an
+ * A campaign as edges serve it (the catalogue-wide scoring on the worker pool, by the version's
+ * ONNX scorer, where there is one): the campaign record (re-read at most every `recordTtlMs`, so an
  * update in place is picked up without a restart), its version loaded once and indexed
- * (`recommend_for_user.ts`), the exploration statistics folded from the group's events since
- * the version's training (refreshed at most every `statsTtlMs`), and each answer remembered
- * under its `recommendationId`, so events that name it count its items as shown.
+ * (`recommend_for_user.ts`), the exploration statistics of the group's events since the
+ * version's training (`live_exploration_stats.ts`: this process's events at once, other edges'
+ * within `statsTtlMs`), and each answer remembered under its `recommendationId`, so events that
+ * name it count its items as shown.
  *
  * Relevance is mapped to click-through by Platt's σ(A·s + B) with A = 1, B = −3 (a 5% CTR at a
  * zero score) until calibration on logged impressions is built.
@@ -18,18 +20,37 @@ import { mulberry32 } from "@edgeml/shared/onnx";
 import type { TenantStores } from "@edgeml/shared/store";
 import { type CampaignRecord, getCampaign } from "../campaigns/campaign_catalog.ts";
 import { getSolution, getSolutionVersion } from "../campaigns/solution_catalog.ts";
-import { eventsSince, recordRecommendation, userEvents } from "../events/event_log.ts";
-import { createExplorationStats, foldExplorationEvents } from "../exploration/exploration_stats.ts";
+import {
+  isInteraction,
+  type LoggedEvent,
+  recordRecommendation,
+  userEvents,
+} from "../events/event_log.ts";
+import { createLiveExplorationStats } from "./live_exploration_stats.ts";
 import type { RankedItem } from "../exploration/rank_with_exploration.ts";
-import { recommendForUser, type ServingIndex, servingIndex } from "./recommend_for_user.ts";
+import {
+  recommendForUser,
+  type ServingIndex,
+  servingIndex,
+  userHistory,
+  userQuery,
+} from "./recommend_for_user.ts";
+import { createPoolScorer } from "./pool_scorer.ts";
+import type { OipClient } from "@edgeml/gpu-workers/client";
 import { loadTrainedVersion } from "./version_artifacts.ts";
 import { rankItemsForUser, relatedItems } from "./rank_items.ts";
-import { itemFilter, type ItemFilterSpec } from "./item_filter.ts";
+import { type ItemFilterSpec, requestFilter } from "./item_filter.ts";
 
 export interface CampaignServerOptions {
   recordTtlMs?: number;
   statsTtlMs?: number;
   now?: () => number;
+  /** Seed of the exploration draws (default: the clock), for reproducible runs. */
+  seed?: number;
+  /** The worker pool, where the versions' ONNX scorers are served (else scored in process). */
+  workers?: OipClient;
+  /** Told when the pool could not score (the version is scored in process for a while). */
+  onScorerError?: (error: unknown, model: string, version: number) => void;
 }
 
 const DEFAULT_CALIBRATION = { slope: 1, intercept: -3 };
@@ -38,19 +59,23 @@ const MAX_LOADED_VERSIONS = 4;
 
 export function createCampaignServer(
   stores: TenantStores,
-  { recordTtlMs = 1000, statsTtlMs = 2000, now = () => performance.now() }: CampaignServerOptions =
-    {},
+  {
+    recordTtlMs = 1000,
+    statsTtlMs = 2000,
+    now = () => performance.now(),
+    seed = Date.now(),
+    workers,
+    onScorerError,
+  }: CampaignServerOptions = {},
 ) {
+  const scorer = workers && createPoolScorer(workers, { now, onError: onScorerError });
   const records = new Map<
     string,
     { record: CampaignRecord; datasetGroup: string; at: number }
   >();
   const versions = new Map<string, Promise<{ index: ServingIndex; trainedThrough: number }>>();
-  const stats = new Map<
-    string,
-    { at: number; items: Map<string, { impressions: number; clicks: number }> }
-  >();
-  let seed = Date.now() >>> 0;
+  const stats = createLiveExplorationStats(stores.kv, { ttlMs: statsTtlMs, now });
+  let draws = seed >>> 0;
 
   /** The campaign record and its solution's dataset group, read again after `recordTtlMs`. */
   async function campaign(name: string) {
@@ -80,18 +105,6 @@ export function createCampaignServer(
     return found;
   }
 
-  async function statsSince(group: string, since: number) {
-    const key = `${group}@${since}`;
-    const hit = stats.get(key);
-    if (hit && now() - hit.at < statsTtlMs) return hit.items;
-    const state = createExplorationStats();
-    const events = [];
-    for await (const e of eventsSince(stores.kv, group, since)) events.push(e);
-    foldExplorationEvents(state, events, { since });
-    stats.set(key, { at: now(), items: state.items });
-    return state.items;
-  }
-
   /** Forgets the cached campaign record (after a write in this process). */
   function invalidate(name: string) {
     records.delete(name);
@@ -102,7 +115,7 @@ export function createCampaignServer(
     const { record, datasetGroup } = await campaign(name);
     const { index, trainedThrough } = await version(record.solution, record.solutionVersion);
     const recent = userId === undefined ? [] : (await userEvents(stores.kv, datasetGroup, userId))
-      .filter((e) => e.sentAt > trainedThrough)
+      .filter((e) => e.sentAt > trainedThrough && isInteraction(e))
       .map((e) => e.itemId);
     return { record, datasetGroup, index, trainedThrough, recent };
   }
@@ -121,17 +134,21 @@ export function createCampaignServer(
     { userId, numResults, filter }: { userId: string; numResults: number; filter?: ItemFilterSpec },
   ): Promise<{ itemList: RankedItem[]; recommendationId: string }> {
     const { record, datasetGroup, index, trainedThrough, recent } = await served(name, userId);
-    const keep = filter && itemFilter(index, filter);
+    const keep = requestFilter(index, filter, () => new Set(userHistory(index, userId, recent)));
+    const query = userQuery(index, userId, recent);
+    const top = query.known
+      ? await scorer?.topItems(record.solution, record.solutionVersion, query.vector)
+      : undefined;
     const itemList = recommendForUser(index, {
       userId,
       recentItemIds: recent,
       numResults,
       config: record.campaignConfig.itemExplorationConfig,
-      stats: await statsSince(datasetGroup, trainedThrough),
+      stats: await stats.since(datasetGroup, trainedThrough),
       calibration: DEFAULT_CALIBRATION,
-      random: mulberry32(seed = (seed + 0x9e3779b9) >>> 0),
+      random: mulberry32(draws = (draws + 0x9e3779b9) >>> 0),
       keep,
-    });
+    }, top && { query, top });
     return await remember(datasetGroup, userId, itemList);
   }
 
@@ -144,7 +161,7 @@ export function createCampaignServer(
     },
   ) {
     const { datasetGroup, index, recent } = await served(name, userId);
-    const keep = filter && itemFilter(index, filter);
+    const keep = requestFilter(index, filter, () => new Set(userHistory(index, userId, recent)));
     const { itemList, recommendationId } = await remember(
       datasetGroup,
       userId,
@@ -164,5 +181,8 @@ export function createCampaignServer(
     };
   }
 
-  return { recommend, rank, related, invalidate };
+  /** Counts events this process just recorded in the exploration statistics. */
+  const observe = (group: string, events: readonly LoggedEvent[]) => stats.observe(group, events);
+
+  return { recommend, rank, related, invalidate, observe };
 }

@@ -17,6 +17,8 @@ import type { ServingVersion } from "./recommend_for_user.ts";
 export interface ItemFilterSpec {
   include?: Record<string, string[]>;
   exclude?: Record<string, string[]>;
+  /** Drop the items the user interacted with (the caller gives them to `requestFilter`). */
+  excludeInteracted?: boolean;
 }
 
 export function itemFilter(
@@ -44,4 +46,20 @@ export function itemFilter(
       (metadata[field] ?? []).some((v) => values.has(v));
     return includes.every(([f, v]) => has(f, v)) && !excludes.some(([f, v]) => has(f, v));
   };
+}
+
+/**
+ * A request's whole filter: the metadata filter, then, when `excludeInteracted`, the items the
+ * user interacted with (by index) left out. `undefined` keeps every item.
+ */
+export function requestFilter(
+  serving: Pick<ServingVersion, "itemCategorical" | "categoricalFields">,
+  spec: ItemFilterSpec | undefined,
+  interacted: () => ReadonlySet<number>,
+): ((item: number) => boolean) | undefined {
+  if (!spec) return undefined;
+  const byMetadata = itemFilter(serving, spec);
+  if (!spec.excludeInteracted) return byMetadata;
+  const seen = interacted();
+  return byMetadata ? (item) => !seen.has(item) && byMetadata(item) : (item) => !seen.has(item);
 }

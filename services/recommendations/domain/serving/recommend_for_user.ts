@@ -1,7 +1,8 @@
 /**
  * One GetRecommendations answer from a trained version: the user's vector from their recent
  * items (the training history, then their events since, oldest first) and metadata; every item
- * scored by u · qᵢ; candidates = the `depth` best plus every cold item (younger than the
+ * scored by u · qᵢ (on the worker pool by the version's ONNX scorer when the caller has its
+ * answer, here otherwise); candidates = the `depth` best plus every cold item (younger than the
  * campaign's age cutoff, measured back from the latest training interaction), each with its
  * impressions and clicks since training; then `rankWithExploration` picks and explains the
  * list. An unknown user with no events gets popular and fresh items (reason `popular fallback`
@@ -16,12 +17,8 @@
 import type { ExplorationConfig } from "../exploration/config.ts";
 import type { CtrCalibration } from "../exploration/ctr_calibration.ts";
 import { itemAgeDays } from "../exploration/item_age.ts";
-import {
-  type ExplorationCandidate,
-  type RankedItem,
-  rankWithExploration,
-} from "../exploration/rank_with_exploration.ts";
-import { scoreAll, topK } from "../model/top_k.ts";
+import { rankColumns, type RankedItem } from "../exploration/rank_with_exploration.ts";
+import { scoreAll, type TopK, topK } from "../model/top_k.ts";
 import { itemVectors, type TwoTowerModel } from "../model/two_tower.ts";
 import type { TokenLists } from "../model/types.ts";
 import { userVector } from "../model/user_tower.ts";
@@ -79,15 +76,15 @@ export interface RecommendRequest {
 }
 
 /**
- * Every item's score u · qᵢ for the user: u from their training history then their events since
- * (unknown ids skipped), and their metadata. `known` is false for a user with neither.
+ * The user's items by index, oldest first: their history in the version's training data, then
+ * their events since (ids the version does not know are skipped).
  */
-export function userScores(
+export function userHistory(
   serving: ServingIndex,
   userId: string,
   recentItemIds: readonly string[] = [],
-): { scores: Float32Array; known: boolean } {
-  const { model, userIndex, itemIndex, histories, userTokens } = serving;
+): number[] {
+  const { userIndex, itemIndex, histories } = serving;
   const u = userIndex.get(userId);
   const history: number[] = [];
   if (u !== undefined) {
@@ -97,51 +94,138 @@ export function userScores(
     const i = itemIndex.get(id);
     if (i !== undefined) history.push(i);
   }
+  return history;
+}
+
+/** The user as the model sees them: their vector u, and whether anything is known of them. */
+export interface UserQuery {
+  vector: Float32Array;
+  /** false for a user with neither history nor metadata (they get the popular fallback). */
+  known: boolean;
+}
+
+/** u from the user's training history then their events since (unknown ids skipped), and metadata. */
+export function userQuery(
+  serving: ServingIndex,
+  userId: string,
+  recentItemIds: readonly string[] = [],
+): UserQuery {
+  const { model, userIndex, userTokens } = serving;
+  const u = userIndex.get(userId);
+  const history = userHistory(serving, userId, recentItemIds);
   const tokens = u === undefined
     ? []
     : userTokens.tokens.subarray(userTokens.offsets[u], userTokens.offsets[u + 1]);
   return {
-    scores: scoreAll(serving.vectors, model.dim + 1, userVector(model, history, tokens)),
+    vector: userVector(model, history, tokens),
     known: history.length > 0 || tokens.length > 0,
   };
 }
 
-export function recommendForUser(serving: ServingIndex, request: RecommendRequest): RankedItem[] {
-  const { itemIds } = serving;
+/** Every item's score u · qᵢ for the user; `known` as in {@link userQuery}. */
+export function userScores(
+  serving: ServingIndex,
+  userId: string,
+  recentItemIds: readonly string[] = [],
+): { scores: Float32Array; known: boolean } {
+  const { vector, known } = userQuery(serving, userId, recentItemIds);
+  return { scores: scoreAll(serving.vectors, serving.model.dim + 1, vector), known };
+}
+
+/** Each version's cold items (by index) per age cutoff, found once. */
+const coldByCutoff = new WeakMap<ServingIndex, Map<number, Int32Array>>();
+
+/** Items younger than `cutoffDays`, measured back from the version's latest training interaction. */
+export function coldItems(serving: ServingIndex, cutoffDays: number): Int32Array {
+  let byCutoff = coldByCutoff.get(serving);
+  if (!byCutoff) coldByCutoff.set(serving, byCutoff = new Map());
+  let cold = byCutoff.get(cutoffDays);
+  if (!cold) {
+    const found: number[] = [];
+    for (let i = 0; i < serving.itemIds.length; i++) {
+      if (itemAgeDays(serving.creationTimes[i], serving.latestTimestamp) < cutoffDays) {
+        found.push(i);
+      }
+    }
+    byCutoff.set(cutoffDays, cold = Int32Array.from(found));
+  }
+  return cold;
+}
+
+/**
+ * The list for one user. `scored`, when given, is the version's ONNX scorer's top-K for the
+ * user's vector (`query`) from the worker pool; it is used unless the filter leaves fewer of
+ * its items than the list needs, in which case every item is scored here, as when it is absent.
+ */
+export function recommendForUser(
+  serving: ServingIndex,
+  request: RecommendRequest,
+  scored?: { query: UserQuery; top: TopK },
+): RankedItem[] {
+  const { itemIds, vectors } = serving;
   const { numResults, config, stats, keep, depth = 200 } = request;
-  const { scores, known: knownUser } = userScores(serving, request.userId, request.recentItemIds);
-  const filteredOut = new Set<number>();
-  if (keep) { for (let i = 0; i < itemIds.length; i++) if (!keep(i)) filteredOut.add(i); }
-  const best = topK(scores, Math.min(depth, itemIds.length), filteredOut).items;
-  const ageOf = (i: number) => itemAgeDays(serving.creationTimes[i], serving.latestTimestamp);
-  const picked = new Set<number>(best);
+  const width = serving.model.dim + 1;
+  const query = scored?.query ?? userQuery(serving, request.userId, request.recentItemIds);
+  const excluded = keep && { has: (i: number) => !keep(i) };
+  const wanted = Math.min(depth, itemIds.length);
+  // A user the model knows nothing of gets popular items in the relevance slots: no scan.
+  let best: ArrayLike<number> | undefined = query.known ? undefined : [];
+  if (scored && !best) {
+    const kept = keep ? Array.from(scored.top.items).filter(keep) : scored.top.items;
+    const complete = scored.top.items.length >= itemIds.length;
+    if (complete || kept.length >= Math.min(wanted, numResults)) best = kept.slice(0, wanted);
+  }
+  best ??= topK(scoreAll(vectors, width, query.vector), wanted, excluded).items;
+  // Candidates: the best by relevance, then every cold item the filter keeps, each once.
+  const indices: number[] = [];
+  const listed = new Uint8Array(itemIds.length);
+  const add = (i: number) => {
+    if (listed[i]) return;
+    listed[i] = 1;
+    indices.push(i);
+  };
+  for (let r = 0; r < best.length; r++) add(best[r]);
   if (config.explorationWeight > 0) {
-    for (let i = 0; i < itemIds.length; i++) {
-      if (!filteredOut.has(i) && ageOf(i) < config.explorationItemAgeCutoff) picked.add(i);
+    for (const i of coldItems(serving, config.explorationItemAgeCutoff)) {
+      if (!keep || keep(i)) add(i);
     }
   }
-  const candidates: ExplorationCandidate[] = [...picked].map((i) => {
+  // Plain loops: typed-array `from` with a mapping function is several times slower.
+  const count = indices.length;
+  const columns = {
+    itemIds: new Array<string>(count),
+    relevance: new Float64Array(count),
+    ageDays: new Float64Array(count),
+    impressions: new Float64Array(count),
+    clicks: new Float64Array(count),
+  };
+  const u = query.vector;
+  for (let j = 0; j < count; j++) {
+    const i = indices[j];
+    const row = i * width;
+    let dot = 0;
+    for (let c = 0; c < width; c++) dot += u[c] * vectors[row + c];
+    columns.itemIds[j] = itemIds[i];
+    columns.relevance[j] = dot;
+    columns.ageDays[j] = itemAgeDays(serving.creationTimes[i], serving.latestTimestamp);
     const seen = stats?.get(itemIds[i]);
-    return {
-      itemId: itemIds[i],
-      relevance: scores[i],
-      ageDays: ageOf(i),
-      impressions: seen?.impressions ?? 0,
-      clicks: seen?.clicks ?? 0,
-    };
-  });
+    if (seen) {
+      columns.impressions[j] = seen.impressions;
+      columns.clicks[j] = seen.clicks;
+    }
+  }
   const popular = [];
   for (const i of serving.byPopularity) {
     if (popular.length >= numResults) break;
-    if (!filteredOut.has(i)) popular.push({ itemId: itemIds[i], score: 0 });
+    if (!keep || keep(i)) popular.push({ itemId: itemIds[i], score: 0 });
   }
-  return rankWithExploration({
-    candidates,
+  return rankColumns({
+    columns,
     numResults,
     config,
     calibration: request.calibration,
     random: request.random,
     popular,
-    knownUser,
+    knownUser: query.known,
   });
 }

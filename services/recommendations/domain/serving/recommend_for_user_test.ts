@@ -4,9 +4,14 @@ import { explorationConfig } from "../exploration/config.ts";
 import { hashMetadataTokens } from "../model/tokens.ts";
 import { trainFull } from "../model/train.ts";
 import { emptyTokenLists } from "../model/types.ts";
-import { recommendForUser, servingIndex, type ServingVersion } from "./recommend_for_user.ts";
+import {
+  recommendForUser,
+  servingIndex,
+  type ServingVersion,
+  userHistory,
+} from "./recommend_for_user.ts";
 import { rankItemsForUser, relatedItems } from "./rank_items.ts";
-import { itemFilter } from "./item_filter.ts";
+import { itemFilter, requestFilter } from "./item_filter.ts";
 import { domainErrorFrom } from "@edgeml/shared/testing";
 
 const DAY = 86_400;
@@ -168,4 +173,24 @@ Deno.test("filters: include keeps items with a listed value, exclude drops them;
     "unknown_filter_field",
   );
   assert.match(err.detail, /COLOUR/);
+});
+
+Deno.test("excludeInteracted drops the user's trained-on items and their events since", () => {
+  const history = new Set(userHistory(serving, "u0", ["i12"]));
+  assert.ok(history.has(serving.itemIndex.get("i12")!) && history.size > 1);
+  const keep = requestFilter(serving, { excludeInteracted: true }, () => history)!;
+  const list = ask({ keep, numResults: 20 });
+  assert.ok(
+    list.every((r) => !history.has(serving.itemIndex.get(r.itemId)!)),
+    JSON.stringify(list),
+  );
+  // Combined with a metadata filter, both hold; without the flag the history stays eligible.
+  const both = requestFilter(
+    serving,
+    { excludeInteracted: true, include: { GENRE: ["b"] } },
+    () => history,
+  )!;
+  assert.equal(both(serving.itemIndex.get("i12")!), false);
+  assert.equal(requestFilter(serving, {}, () => history), undefined);
+  assert.equal(requestFilter(serving, undefined, () => history), undefined);
 });

@@ -41,13 +41,22 @@ function filterRows(x: Interactions, keep: (r: number) => boolean): Interactions
 
 const seconds = (t: number) => (performance.now() - t) / 1000;
 
-async function main() {
-  const interactions = arg("interactions", 1_000_000);
+export interface OfflineBenchOptions {
+  interactions?: number;
+  users?: number;
+  items?: number;
+  evalUsers?: number;
+  log?: (line: string) => void;
+}
+
+/** Runs the offline benchmark; resolves with its markdown (tables and the training times). */
+export function runOfflineBench(options: OfflineBenchOptions = {}): string[] {
+  const interactions = options.interactions ?? 1_000_000;
   const scale = interactions / 1_000_000;
-  const users = arg("users", Math.round(20_000 * Math.max(scale, 0.05)));
-  const items = arg("items", Math.round(10_000 * Math.max(scale, 0.1)));
-  const evalUsers = arg("eval-users", 5000);
-  const log = (text: string) => console.error(`[${new Date().toISOString()}] ${text}`);
+  const users = options.users ?? Math.round(20_000 * Math.max(scale, 0.05));
+  const items = options.items ?? Math.round(10_000 * Math.max(scale, 0.1));
+  const evalUsers = options.evalUsers ?? 5000;
+  const log = options.log ?? (() => {});
 
   let t = performance.now();
   const ds = generateSynthetic({ interactions, users, items });
@@ -113,27 +122,34 @@ async function main() {
   ]);
 
   const newEvents = data.interactions.time.filter((x) => x > cut).length;
-  console.log(
-    `Offline benchmark: ${ds.interactions.user.length} interactions, ${ds.numUsers} users, ` +
-      `${ds.numItems} items (${ds.numItems - ds.firstNewItem} new late), ` +
-      `${holdout.train.user.length} training events, ${rows[0][1].users} evaluated users, ` +
-      `${navigator.hardwareConcurrency} cores\n`,
-  );
-  console.log(metricsTable(rows));
-  console.log(
-    `\n| training | seconds | events trained on |\n|---|---:|---:|\n` +
-      `| two-tower FULL (10 epochs, SWA over last 3) | ${
-        full.seconds.toFixed(1)
-      } | ${full.targets} per epoch |\n` +
-      `| two-tower UPDATE (2 epochs on events since the cut) | ${
-        update.seconds.toFixed(2)
-      } | ${newEvents} new |\n` +
-      `| BPR-MF (10 epochs) | ${
-        mfSeconds.toFixed(1)
-      } | ${data.interactions.user.length} per epoch |\n\n` +
-      `UPDATE / FULL = ${(update.seconds / full.seconds).toFixed(3)}`,
-  );
-  await Promise.resolve();
+  return [
+    `${ds.interactions.user.length} interactions, ${ds.numUsers} users, ${ds.numItems} items ` +
+    `(${ds.numItems - ds.firstNewItem} new late), ${holdout.train.user.length} training events, ` +
+    `${rows[0][1].users} evaluated users, ${navigator.hardwareConcurrency} cores.`,
+    "",
+    metricsTable(rows),
+    "",
+    "| training (in process, one model) | seconds | events trained on |",
+    "|---|---:|---:|",
+    `| two-tower FULL (10 epochs, SWA over last 3) | ${
+      full.seconds.toFixed(1)
+    } | ${full.targets} per epoch |`,
+    `| two-tower UPDATE (2 epochs on events since the cut) | ${
+      update.seconds.toFixed(2)
+    } | ${newEvents} new |`,
+    `| BPR-MF (10 epochs) | ${mfSeconds.toFixed(1)} | ${data.interactions.user.length} per epoch |`,
+    "",
+    `UPDATE / FULL = ${(update.seconds / full.seconds).toFixed(3)}`,
+  ];
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  const lines = runOfflineBench({
+    interactions: arg("interactions", 1_000_000),
+    ...(Deno.args.some((a) => a.startsWith("--users=")) ? { users: arg("users", 0) } : {}),
+    ...(Deno.args.some((a) => a.startsWith("--items=")) ? { items: arg("items", 0) } : {}),
+    evalUsers: arg("eval-users", 5000),
+    log: (text) => console.error(`[${new Date().toISOString()}] ${text}`),
+  });
+  console.log(lines.join("\n"));
+}

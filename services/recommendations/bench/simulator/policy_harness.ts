@@ -60,6 +60,16 @@ export interface RoundMetrics {
   explored: number;
 }
 
+/** A round's metrics before anything is shown. */
+export const emptyRound = (hour: number): RoundMetrics => ({
+  hour,
+  impressions: 0,
+  clicks: 0,
+  newImpressions: 0,
+  newClicks: 0,
+  explored: 0,
+});
+
 const HOUR = 3600;
 const CALIBRATION_SAMPLE = 20_000;
 
@@ -92,14 +102,7 @@ export function runPolicyHarness(options: HarnessOptions): RoundMetrics[] {
     const stats = createExplorationStats();
     const recommendations = new Map<string, string[]>();
     const popular = model.popular(numResults * 2);
-    const round: RoundMetrics = {
-      hour,
-      impressions: 0,
-      clicks: 0,
-      newImpressions: 0,
-      newClicks: 0,
-      explored: 0,
-    };
+    const round = emptyRound(hour);
     world.activeUsers(hour).forEach((userId, u) => {
       const seen = model.clickedBy(userId);
       const candidates: ExplorationCandidate[] = [];

@@ -16,7 +16,7 @@
  * Nothing of the world's hidden state reaches the service: it sees only files, items, and
  * events, as a user's deployment would. A "new" item is one that arrived during the run.
  */
-import type { RoundMetrics } from "./policy_harness.ts";
+import { emptyRound, type RoundMetrics } from "./policy_harness.ts";
 import { createWorld, type SimInteraction, type SimItem, type WorldOptions } from "./world.ts";
 import { recsClient } from "../recs_client.ts";
 
@@ -143,14 +143,7 @@ export async function runServiceLoop(options: ServiceLoopOptions): Promise<Servi
       updated = (performance.now() - started) / 1000;
       updateSeconds.push(updated);
     }
-    const round: RoundMetrics = {
-      hour,
-      impressions: 0,
-      clicks: 0,
-      newImpressions: 0,
-      newClicks: 0,
-      explored: 0,
-    };
+    const round = emptyRound(hour);
     const active = world.activeUsers(hour);
     for (const [u, userId] of active.entries()) {
       const { itemList, recommendationId } = await recs.recommend(CAMPAIGN, {

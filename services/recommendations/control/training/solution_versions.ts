@@ -88,27 +88,40 @@ export async function startSolutionVersion(
     // Progress writes go one after another, all before the final one.
     let saving = Promise.resolve();
     try {
-      const output = await trainInWorker(
-        {
-          mode: trainingMode,
-          data: assembled.data,
-          previous: previous &&
-            { model: previous.model, trainedThrough: previous.latestTimestamp },
-          options: train,
-          evaluationUsers,
-        },
-        (fraction, stage) => {
-          if (Date.now() - lastSave < 1000) return;
-          lastSave = Date.now();
-          record = { ...record, progress: { fraction, stage } };
-          const snapshot = record;
-          saving = saving.then(() => saveSolutionVersion(stores.kv, snapshot)).catch(() => {});
-        },
-      );
+      const input = {
+        mode: trainingMode,
+        data: assembled.data,
+        previous: previous && { model: previous.model, trainedThrough: previous.latestTimestamp },
+        options: train,
+        evaluationUsers,
+      };
+      // FULL's two halves (the served model, the held-out metrics) train in two workers at once;
+      // progress is their mean, named by the served model's stage.
+      const fractions = { served: 0, evaluation: trainingMode === "FULL" ? 0 : 1 };
+      let stage = "TRAINING";
+      const report = (part: keyof typeof fractions) => (fraction: number, named: string) => {
+        fractions[part] = fraction;
+        if (part === "served") stage = named;
+        if (Date.now() - lastSave < 1000) return;
+        lastSave = Date.now();
+        record = {
+          ...record,
+          progress: { fraction: (fractions.served + fractions.evaluation) / 2, stage },
+        };
+        const snapshot = record;
+        saving = saving.then(() => saveSolutionVersion(stores.kv, snapshot)).catch(() => {});
+      };
+      const [output, evaluation] = await Promise.all([
+        trainInWorker("served", input, report("served")),
+        trainingMode === "FULL"
+          ? trainInWorker("evaluation", input, report("evaluation"))
+          : undefined,
+      ]);
       const artifacts = await saveTrainedVersion(stores, solution, pending.version, {
         model: output.model,
         assembled,
         k: scorerK,
+        calibration: output.calibration.calibration,
       });
       await publishScorer?.(solution, pending.version).catch((err) =>
         onPublishError?.(err, record)
@@ -118,10 +131,10 @@ export async function startSolutionVersion(
         ...record,
         status: "ACTIVE",
         progress: { fraction: 1, stage: "DONE" },
-        ...(output.metrics && output.baselineMetrics
+        ...(evaluation
           ? {
-            metrics: withoutCount(output.metrics),
-            baselineMetrics: withoutCount(output.baselineMetrics),
+            metrics: withoutCount(evaluation.metrics),
+            baselineMetrics: withoutCount(evaluation.baselineMetrics),
           }
           : {}),
         trainingSeconds: output.trainingSeconds,

@@ -1,14 +1,15 @@
 /**
- * The worker a solution version trains in: one message in (`TrainJobInput`), progress messages
- * out, then the result (or the error) and the worker is done.
+ * A worker a solution version trains in: one message in (a part and its `TrainJobInput`),
+ * progress messages out, then the result (or the error) and the worker is done.
  */
 /// <reference lib="deno.worker" />
-import { runTrainJob, type TrainJobInput } from "./train_job.ts";
+import { runTrainJobPart, type TrainJobInput, type TrainJobPart } from "./train_job.ts";
 
-self.onmessage = (event: MessageEvent<TrainJobInput>) => {
+self.onmessage = (event: MessageEvent<{ part: TrainJobPart; input: TrainJobInput }>) => {
   try {
-    const output = runTrainJob(
-      event.data,
+    const output = runTrainJobPart(
+      event.data.part,
+      event.data.input,
       (fraction, stage) => self.postMessage({ type: "progress", fraction, stage }),
     );
     self.postMessage({ type: "done", output });

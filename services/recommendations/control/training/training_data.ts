@@ -1,6 +1,7 @@
 /**
  * A dataset group's data as the model trains on it: every interaction (imported, then recorded
- * events other than bare impressions) with users and items numbered densely, and each item's and user's metadata hashed to
+ * events other than bare impressions) with users and items numbered densely, a sample of the
+ * logged impressions (for the CTR calibration), and each item's and user's metadata hashed to
  * token lists (the schema's `categorical` fields' values and `textual` fields' words; other
  * metadata columns are not model inputs). Items of the items dataset come first, so an item with
  * no interaction yet (a cold item) still has an index and a vector from its metadata. Given the
@@ -19,6 +20,11 @@ import { creationTimeTracker } from "../../domain/dataset/creation_times.ts";
 import type { DatasetType } from "../../domain/dataset/schema.ts";
 import { eventsSince, isInteraction } from "../../domain/events/event_log.ts";
 import { hashMetadataTokens, type MetadataRow } from "../../domain/model/tokens.ts";
+import type { LoggedImpressions } from "../../domain/model/types.ts";
+import {
+  createImpressionSample,
+  type Showing,
+} from "../../domain/exploration/logged_impressions.ts";
 import type { TrainedOn } from "../../domain/serving/version_artifacts.ts";
 import { readInteractions, readItems, readUsers } from "../import/dataset_reader.ts";
 
@@ -39,6 +45,8 @@ function indexer(previous: readonly string[] = []) {
   const index = new Map(ids.map((id, i) => [id, i]));
   return {
     ids,
+    /** The index of an id already numbered, or undefined (numbers nothing new). */
+    find: (id: string) => index.get(id),
     of(id: string): number {
       let i = index.get(id);
       if (i === undefined) index.set(id, i = ids.push(id) - 1);
@@ -73,6 +81,33 @@ function metadataRow(
   return { categorical, textual };
 }
 
+/** The sampled showings as index rows (items or users the data does not have are skipped). */
+function loggedImpressions(
+  showings: readonly Showing[],
+  userIndex: (id: string) => number | undefined,
+  itemIndex: (id: string) => number | undefined,
+): LoggedImpressions {
+  const user: number[] = [], item: number[] = [], time: number[] = [], clicked: number[] = [];
+  for (const showing of showings) {
+    const u = userIndex(showing.userId);
+    if (u === undefined) continue;
+    for (const id of new Set(showing.shown)) {
+      const i = itemIndex(id);
+      if (i === undefined) continue;
+      user.push(u);
+      item.push(i);
+      time.push(showing.time);
+      clicked.push(showing.clicked.has(id) ? 1 : 0);
+    }
+  }
+  return {
+    user: Int32Array.from(user),
+    item: Int32Array.from(item),
+    time: Float64Array.from(time),
+    clicked: Uint8Array.from(clicked),
+  };
+}
+
 export async function assembleTrainingData(
   stores: TenantStores,
   group: string,
@@ -101,11 +136,26 @@ export async function assembleTrainingData(
     time.push(seconds);
     created.addInteraction(itemId, seconds);
   };
-  for await (const i of readInteractions(stores, group)) add(i.userId, i.itemId, i.timestamp);
+  const shown = createImpressionSample();
+  for await (const i of readInteractions(stores, group)) {
+    const interaction = i.eventType === null || isInteraction({ eventType: i.eventType });
+    if (i.impression?.length) {
+      const key = i.recommendationId ??
+        `${i.userId}\u0000${i.timestamp}\u0000${i.impression.join("|")}`;
+      shown.add(key, i.userId, i.timestamp, i.impression, interaction ? i.itemId : undefined);
+    }
+    if (interaction) add(i.userId, i.itemId, i.timestamp);
+  }
   // Events of anonymous sessions train no user; their items still count as seen. Bare
   // impressions are not interactions.
   for await (const e of eventsSince(stores.kv, group)) {
-    if (!isInteraction(e)) continue;
+    const interaction = isInteraction(e);
+    if (e.userId && e.impression.length > 0) {
+      const key = e.recommendationId ??
+        `${e.userId}\u0000${e.sentAt}\u0000${e.impression.join("|")}`;
+      shown.add(key, e.userId, e.sentAt, e.impression, interaction ? e.itemId : undefined);
+    }
+    if (!interaction) continue;
     if (e.userId) add(e.userId, e.itemId, e.sentAt);
     else created.addInteraction(e.itemId, e.sentAt);
   }
@@ -126,6 +176,7 @@ export async function assembleTrainingData(
       numItemTokens: itemBuckets,
       userTokens: hashMetadataTokens(users.ids.map((_, i) => userRows.get(i) ?? {}), userBuckets),
       numUserTokens: userBuckets,
+      impressions: loggedImpressions(shown.showings(), users.find, items.find),
     },
     userIds: users.ids,
     itemIds: items.ids,

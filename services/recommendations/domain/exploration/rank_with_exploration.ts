@@ -121,6 +121,13 @@ export function rankWithExploration(options: RankWithExplorationOptions): Ranked
   });
 }
 
+let drawStore = new Float64Array(0);
+/** The draws' buffer, reused across calls (one runs at a time; nothing waits inside). */
+function drawBuffer(n: number): Float64Array {
+  if (drawStore.length < n) drawStore = new Float64Array(2 * n);
+  return drawStore.subarray(0, n);
+}
+
 /** {@link rankWithExploration} on candidates in columns. */
 export function rankColumns(
   options: Omit<RankWithExplorationOptions, "candidates"> & { columns: CandidateColumns },
@@ -152,7 +159,7 @@ export function rankColumns(
   };
   takeRelevance(numResults - k);
   if (k > 0) {
-    const draws = new Float64Array(count);
+    const draws = drawBuffer(count);
     let eligible = 0;
     for (let j = 0; j < count; j++) {
       if (chosen.has(j) || !isColdItem(columns.ageDays[j], config.explorationItemAgeCutoff)) {

@@ -33,6 +33,17 @@ export interface TrainingData {
   /** User metadata tokens, `numUsers` lists. */
   userTokens: TokenLists;
   numUserTokens: number;
+  /** A sample of logged impressions, one row per item shown, for the CTR calibration. */
+  impressions?: LoggedImpressions;
+}
+
+/** Logged impressions: row r showed item `item[r]` to user `user[r]` at `time[r]`. */
+export interface LoggedImpressions {
+  user: Int32Array;
+  item: Int32Array;
+  time: Float64Array;
+  /** 1 where the user clicked (interacted with) the item of that showing. */
+  clicked: Uint8Array;
 }
 
 /** Token lists where every entity has none: for data without metadata. */

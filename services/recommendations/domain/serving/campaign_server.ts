@@ -7,8 +7,9 @@
  * within `statsTtlMs`), and each answer remembered under its `recommendationId`, so events that
  * name it count its items as shown.
  *
- * Relevance is mapped to click-through by Platt's σ(A·s + B) with A = 1, B = −3 (a 5% CTR at a
- * zero score) until calibration on logged impressions is built.
+ * Relevance is mapped to click-through by the version's Platt calibration, fitted at training on
+ * the logged impressions (`model/score_calibration.ts`); a version without one uses A = 1,
+ * B = −3 (a 5% CTR at a zero score).
  *
  * @example
  * ```ts
@@ -145,7 +146,7 @@ export function createCampaignServer(
       numResults,
       config: record.campaignConfig.itemExplorationConfig,
       stats: await stats.since(datasetGroup, trainedThrough),
-      calibration: DEFAULT_CALIBRATION,
+      calibration: index.calibration ?? DEFAULT_CALIBRATION,
       random: mulberry32(draws = (draws + 0x9e3779b9) >>> 0),
       keep,
     }, top && { query, top });

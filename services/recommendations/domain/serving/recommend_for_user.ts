@@ -37,6 +37,8 @@ export interface ServingVersion {
   itemCategorical: Record<string, string[]>[];
   /** The items schema's categorical fields. */
   categoricalFields: string[];
+  /** Relevance → CTR, fitted at training (absent in versions trained before it was). */
+  calibration?: CtrCalibration;
 }
 
 /** A version with its lookups built once: id → index, item vectors, items by popularity. */
@@ -132,6 +134,25 @@ export function userScores(
   return { scores: scoreAll(serving.vectors, serving.model.dim + 1, vector), known };
 }
 
+/**
+ * Buffers reused by every call (JavaScript runs one call at a time and `recommendForUser` does
+ * not wait in between): a zeroed flag per item, and float columns grown as needed.
+ */
+const scratch = (() => {
+  let flags = new Uint8Array(0);
+  const columns: Float64Array[] = [];
+  return {
+    listed(n: number): Uint8Array {
+      if (flags.length < n) flags = new Uint8Array(n);
+      return flags;
+    },
+    float64(slot: number, n: number): Float64Array {
+      if (!columns[slot] || columns[slot].length < n) columns[slot] = new Float64Array(2 * n);
+      return columns[slot].subarray(0, n);
+    },
+  };
+})();
+
 /** Each version's cold items (by index) per age cutoff, found once. */
 const coldByCutoff = new WeakMap<ServingIndex, Map<number, Int32Array>>();
 
@@ -178,7 +199,7 @@ export function recommendForUser(
   best ??= topK(scoreAll(vectors, width, query.vector), wanted, excluded).items;
   // Candidates: the best by relevance, then every cold item the filter keeps, each once.
   const indices: number[] = [];
-  const listed = new Uint8Array(itemIds.length);
+  const listed = scratch.listed(itemIds.length);
   const add = (i: number) => {
     if (listed[i]) return;
     listed[i] = 1;
@@ -190,14 +211,16 @@ export function recommendForUser(
       if (!keep || keep(i)) add(i);
     }
   }
-  // Plain loops: typed-array `from` with a mapping function is several times slower.
+  for (const i of indices) listed[i] = 0; // clean for the next request
+  // Plain loops into reused buffers: at hundreds of requests a second, fresh arrays of
+  // thousands of cold items a request keep the garbage collector busy.
   const count = indices.length;
   const columns = {
     itemIds: new Array<string>(count),
-    relevance: new Float64Array(count),
-    ageDays: new Float64Array(count),
-    impressions: new Float64Array(count),
-    clicks: new Float64Array(count),
+    relevance: scratch.float64(0, count),
+    ageDays: scratch.float64(1, count),
+    impressions: scratch.float64(2, count).fill(0),
+    clicks: scratch.float64(3, count).fill(0),
   };
   const u = query.vector;
   for (let j = 0; j < count; j++) {

@@ -23,6 +23,7 @@ import type { TenantStores } from "@edgeml/shared/store";
 import { buildScorerModel } from "../model/onnx_scorer.ts";
 import { itemVectors, PARAMETER_TABLES, type TwoTowerModel } from "../model/two_tower.ts";
 import { groupByUser } from "../model/sequences.ts";
+import type { CtrCalibration } from "../exploration/ctr_calibration.ts";
 import type { ServingVersion } from "./recommend_for_user.ts";
 import type { TrainingData } from "../model/types.ts";
 /** The assembled data a version was trained on, as far as saving it needs. */
@@ -63,6 +64,8 @@ interface ModelHeader {
   categoricalFields: string[];
   /** Rows kept by the ONNX scorer's TopK. */
   scorerK: number;
+  /** Relevance → CTR (Platt), fitted at training (`score_calibration.ts`). */
+  calibration?: CtrCalibration;
 }
 
 /** What serving reads (`recommend_for_user.ts`), and the scorer's K. */
@@ -74,7 +77,12 @@ export async function saveTrainedVersion(
   stores: TenantStores,
   solution: string,
   version: number,
-  { model, assembled, k }: { model: TwoTowerModel; assembled: TrainedOn; k: number },
+  { model, assembled, k, calibration }: {
+    model: TwoTowerModel;
+    assembled: TrainedOn;
+    k: number;
+    calibration?: CtrCalibration;
+  },
 ): Promise<string> {
   const folder = versionFolder(solution, version);
   const { userTokens, interactions, numUsers, numItems } = assembled.data;
@@ -117,6 +125,7 @@ export async function saveTrainedVersion(
     itemCategorical: assembled.itemCategorical,
     categoricalFields: assembled.categoricalFields,
     scorerK: Math.min(k, model.numItems),
+    ...(calibration ? { calibration } : {}),
   };
   await stores.artifacts.put(`${folder}/tables.bin`, bytes);
   await stores.artifacts.put(
@@ -192,6 +201,7 @@ export async function loadTrainedVersion(
     itemCategorical: header.itemCategorical ?? header.itemIds.map(() => ({})),
     categoricalFields: header.categoricalFields ?? [],
     scorerK: header.scorerK,
+    ...(header.calibration ? { calibration: header.calibration } : {}),
   };
 }
 

@@ -100,6 +100,17 @@ Deno.test("recommendations: import, FULL, campaign, recommend, events, UPDATE: a
       full.metrics.normalized_discounted_cumulative_gain_at_10 >
         full.baselineMetrics.normalized_discounted_cumulative_gain_at_10,
     );
+    // The version's ONNX scorer serves on the worker pool before the version is ACTIVE.
+    const index = await fetch(`${server.url}/v2/repository/index`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ ready: true }),
+    });
+    assert.ok(
+      (await index.json()).some((m: { name: string; version: string }) =>
+        m.name === "recs-recs-scorer" && m.version === "1"
+      ),
+    );
 
     // Exploration configs outside Personalize's ranges are 422s.
     for (

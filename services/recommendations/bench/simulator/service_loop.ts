@@ -163,9 +163,24 @@ export async function runServiceLoop(options: ServiceLoopOptions): Promise<Servi
         round.newClicks += isNew ? 1 : 0;
         clicked.push(itemId);
       }
+      // Event ids as a client would set them for retries; they also fix the events' order in
+      // the log, so a run is reproducible from its seeds.
+      const eventId = (k: number) => `${hour}-${u}-${k}`;
       const eventList = clicked.length > 0
-        ? clicked.map((itemId) => ({ eventType: "click", itemId, sentAt, recommendationId }))
-        : [{ eventType: "impression", itemId: itemList[0].itemId, sentAt, recommendationId }];
+        ? clicked.map((itemId, k) => ({
+          eventId: eventId(k),
+          eventType: "click",
+          itemId,
+          sentAt,
+          recommendationId,
+        }))
+        : [{
+          eventId: eventId(0),
+          eventType: "impression",
+          itemId: itemList[0].itemId,
+          sentAt,
+          recommendationId,
+        }];
       await recs.putEvents(GROUP, { sessionId: `${userId}@${hour}`, userId, eventList });
     }
     rounds.push(round);

@@ -2,7 +2,7 @@
  * Training a solution version, as Personalize's CreateSolutionVersion: the data is assembled and
  * checked against Personalize's minimums (1000 interactions, 25 users with interactions: a 422
  * naming them, before any version exists), a PENDING version is written, and the training runs
- * in a worker (`train_in_worker.ts`) while the version reports its progress; its ONNX scorer is
+ * in workers (`train_in_worker.ts`) while the version reports its progress; its ONNX scorer is
  * put on the worker pool (`scorer_publisher.ts`), then it ends ACTIVE, with its metrics and its
  * artifacts (`domain/serving/version_artifacts.ts`), or FAILED with the reason.
  *

@@ -15,6 +15,7 @@
  */
 import { Tokenizer } from "@huggingface/tokenizers";
 import type { OipClient } from "@edgeml/gpu-workers/client";
+import { createFailureBackoff } from "@edgeml/gpu-workers/client/backoff";
 import { failed, unprocessable } from "@edgeml/shared/errors";
 import { normalize } from "./dense_vectors.ts";
 
@@ -98,7 +99,7 @@ export function createDenseEncoder(
     ),
   );
   const padId = tokenizer.token_to_id("[PAD]") ?? tokenizer.token_to_id("<pad>") ?? 0;
-  let failedAt: number | undefined;
+  const backoff = createFailureBackoff({ backoffMs, now });
 
   async function embed(texts: readonly string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
@@ -130,10 +131,10 @@ export function createDenseEncoder(
       if (!out || !(out.data instanceof Float32Array)) {
         throw failed("encoder_output", `${config.model} answered no FP32 '${config.output}'`);
       }
-      failedAt = undefined;
+      backoff.succeeded(config.model);
       return pooled(out.data, out.shape, mask, rows, width, config);
     } catch (err) {
-      failedAt = now();
+      backoff.failed(config.model);
       throw err;
     }
   }
@@ -141,7 +142,7 @@ export function createDenseEncoder(
   return {
     config,
     embed,
-    available: () => failedAt === undefined || now() - failedAt >= backoffMs,
+    available: () => !backoff.resting(config.model),
   };
 }
 

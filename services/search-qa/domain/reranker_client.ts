@@ -11,6 +11,7 @@
  * ```
  */
 import type { OipClient } from "@edgeml/gpu-workers/client";
+import { createFailureBackoff } from "@edgeml/gpu-workers/client/backoff";
 import type { RerankScorer } from "./rerank.ts";
 import { RERANK_FEATURES } from "./rerank_features.ts";
 import type { RerankerManifest } from "./reranker_manifest.ts";
@@ -25,13 +26,12 @@ export function createRerankerClient(
   workers: OipClient,
   { backoffMs = 10_000, now = () => performance.now() }: RerankerClientOptions = {},
 ) {
-  const failedAt = new Map<string, number>();
+  const backoff = createFailureBackoff({ backoffMs, now });
   return {
     scorer(manifest: RerankerManifest): RerankScorer | undefined {
       const { model, version, input, output } = manifest;
       const key = `${model}@${version}`;
-      const failed = failedAt.get(key);
-      if (failed !== undefined && now() - failed < backoffMs) return undefined;
+      if (backoff.resting(key)) return undefined;
       return async function scoreWithWorkers(features, rows) {
         try {
           const { outputs } = await workers.inferBinary(model, [{
@@ -44,10 +44,10 @@ export function createRerankerClient(
           if (!(scores instanceof Float32Array) || scores.length !== rows) {
             throw new Error(`${key} answered no FP32 scores for ${rows} rows`);
           }
-          failedAt.delete(key);
+          backoff.succeeded(key);
           return scores;
         } catch (err) {
-          failedAt.set(key, now());
+          backoff.failed(key);
           throw err;
         }
       };

@@ -81,6 +81,14 @@ function metadataRow(
   return { categorical, textual };
 }
 
+/** One list shown once: its recommendationId, else who saw which list when. */
+const showingKey = (
+  recommendationId: string | null | undefined,
+  userId: string,
+  time: number,
+  shown: readonly string[],
+) => recommendationId ?? `${userId}\u0000${time}\u0000${shown.join("|")}`;
+
 /** The sampled showings as index rows (items or users the data does not have are skipped). */
 function loggedImpressions(
   showings: readonly Showing[],
@@ -140,8 +148,7 @@ export async function assembleTrainingData(
   for await (const i of readInteractions(stores, group)) {
     const interaction = i.eventType === null || isInteraction({ eventType: i.eventType });
     if (i.impression?.length) {
-      const key = i.recommendationId ??
-        `${i.userId}\u0000${i.timestamp}\u0000${i.impression.join("|")}`;
+      const key = showingKey(i.recommendationId, i.userId, i.timestamp, i.impression);
       shown.add(key, i.userId, i.timestamp, i.impression, interaction ? i.itemId : undefined);
     }
     if (interaction) add(i.userId, i.itemId, i.timestamp);
@@ -151,8 +158,7 @@ export async function assembleTrainingData(
   for await (const e of eventsSince(stores.kv, group)) {
     const interaction = isInteraction(e);
     if (e.userId && e.impression.length > 0) {
-      const key = e.recommendationId ??
-        `${e.userId}\u0000${e.sentAt}\u0000${e.impression.join("|")}`;
+      const key = showingKey(e.recommendationId, e.userId, e.sentAt, e.impression);
       shown.add(key, e.userId, e.sentAt, e.impression, interaction ? e.itemId : undefined);
     }
     if (!interaction) continue;

@@ -135,8 +135,8 @@ export function createCampaignServer(
     { userId, numResults, filter }: { userId: string; numResults: number; filter?: ItemFilterSpec },
   ): Promise<{ itemList: RankedItem[]; recommendationId: string }> {
     const { record, datasetGroup, index, trainedThrough, recent } = await served(name, userId);
-    const keep = requestFilter(index, filter, () => new Set(userHistory(index, userId, recent)));
     const query = userQuery(index, userId, recent);
+    const keep = requestFilter(index, filter, () => new Set(query.history));
     const top = query.known
       ? await scorer?.topItems(record.solution, record.solutionVersion, query.vector)
       : undefined;

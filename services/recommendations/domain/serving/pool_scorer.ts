@@ -13,6 +13,7 @@
  * ```
  */
 import type { OipClient } from "@edgeml/gpu-workers/client";
+import { createFailureBackoff } from "@edgeml/gpu-workers/client/backoff";
 import { SCORER_IO } from "../model/onnx_scorer.ts";
 import type { TopK } from "../model/top_k.ts";
 
@@ -31,7 +32,7 @@ export function createPoolScorer(
   workers: OipClient,
   { backoffMs = 10_000, now = () => performance.now(), onError }: PoolScorerOptions = {},
 ) {
-  const failedAt = new Map<string, number>();
+  const backoff = createFailureBackoff({ backoffMs, now });
   return {
     /** The scorer's top-K for the user vector, best first; undefined when the pool cannot answer. */
     async topItems(
@@ -41,8 +42,7 @@ export function createPoolScorer(
     ): Promise<TopK | undefined> {
       const model = scorerModelName(solution);
       const key = `${model}@${version}`;
-      const failed = failedAt.get(key);
-      if (failed !== undefined && now() - failed < backoffMs) return undefined;
+      if (backoff.resting(key)) return undefined;
       try {
         const { outputs } = await workers.inferBinary(model, [{
           name: SCORER_IO.user,
@@ -55,10 +55,10 @@ export function createPoolScorer(
         if (!(scores instanceof Float32Array) || !(items instanceof BigInt64Array)) {
           throw new Error(`${key} answered no FP32 scores and INT64 items`);
         }
-        failedAt.delete(key);
+        backoff.succeeded(key);
         return { scores, items: Int32Array.from(items, Number) };
       } catch (err) {
-        failedAt.set(key, now());
+        backoff.failed(key);
         onError?.(err, model, version);
         return undefined;
       }

@@ -13,7 +13,7 @@
 import { notFound } from "@edgeml/shared/errors";
 import type { RankedItem } from "../exploration/rank_with_exploration.ts";
 import { topK } from "../model/top_k.ts";
-import { type ServingIndex, userScores } from "./recommend_for_user.ts";
+import { type ServingIndex, userQuery } from "./recommend_for_user.ts";
 
 export function rankItemsForUser(
   serving: ServingIndex,
@@ -22,7 +22,14 @@ export function rankItemsForUser(
   inputList: readonly string[],
   keep: (item: number) => boolean = () => true,
 ): RankedItem[] {
-  const { scores, known } = userScores(serving, userId, recentItemIds);
+  // Only the listed items are scored (at most 500), not the catalogue.
+  const { vector, known } = userQuery(serving, userId, recentItemIds);
+  const width = serving.model.dim + 1;
+  const score = (i: number) => {
+    let dot = 0;
+    for (let c = 0; c < width; c++) dot += vector[c] * serving.vectors[i * width + c];
+    return dot;
+  };
   const seen = new Set<string>();
   const scored: RankedItem[] = [];
   const unknown: RankedItem[] = [];
@@ -35,13 +42,32 @@ export function rankItemsForUser(
     else {
       scored.push({
         itemId,
-        score: known ? scores[i] : serving.popularity[i],
+        score: known ? score(i) : serving.popularity[i],
         reason: known ? "relevance" : "popular fallback",
       });
     }
   }
   scored.sort((a, b) => b.score - a.score);
   return [...scored, ...unknown];
+}
+
+/** Each version's item vector norms, computed once (every related-items call divides by them). */
+const normsByVersion = new WeakMap<ServingIndex, Float32Array>();
+
+function itemNorms(serving: ServingIndex): Float32Array {
+  let norms = normsByVersion.get(serving);
+  if (!norms) {
+    const { vectors, model, itemIds } = serving;
+    const width = model.dim + 1;
+    norms = new Float32Array(itemIds.length);
+    for (let j = 0; j < itemIds.length; j++) {
+      let sum = 0;
+      for (let c = 0; c < width; c++) sum += vectors[j * width + c] ** 2;
+      norms[j] = Math.sqrt(sum) || 1;
+    }
+    normsByVersion.set(serving, norms);
+  }
+  return norms;
 }
 
 export function relatedItems(serving: ServingIndex, itemId: string, k: number): RankedItem[] {
@@ -52,12 +78,7 @@ export function relatedItems(serving: ServingIndex, itemId: string, k: number): 
   const { vectors, model, itemIds } = serving;
   const width = model.dim + 1;
   const n = itemIds.length;
-  const norms = new Float32Array(n);
-  for (let j = 0; j < n; j++) {
-    let sum = 0;
-    for (let c = 0; c < width; c++) sum += vectors[j * width + c] ** 2;
-    norms[j] = Math.sqrt(sum) || 1;
-  }
+  const norms = itemNorms(serving);
   const cosine = new Float32Array(n);
   for (let j = 0; j < n; j++) {
     let dot = 0;

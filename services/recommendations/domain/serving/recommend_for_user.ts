@@ -23,20 +23,26 @@ import { itemVectors, type TwoTowerModel } from "../model/two_tower.ts";
 import type { TokenLists } from "../model/types.ts";
 import { userVector } from "../model/user_tower.ts";
 
+/** A version's users and items by index, as assembled for training and saved with it. */
+export interface VersionCatalogue {
+  userIds: string[];
+  itemIds: string[];
+  /** Each item's creation time (epoch seconds), by item index. */
+  creationTimes: Float64Array;
+  /** The latest interaction's time (epoch seconds): exploration ages are measured back from it. */
+  latestTimestamp: number;
+  /** Each item's categorical metadata, by item index (what recommendation filters read). */
+  itemCategorical: Record<string, string[]>[];
+  /** The items schema's categorical fields. */
+  categoricalFields: string[];
+}
+
 /** What serving reads of a trained version (`version_artifacts.ts` saves and loads it). */
-export interface ServingVersion {
+export interface ServingVersion extends VersionCatalogue {
   model: TwoTowerModel;
   userTokens: TokenLists;
   histories: { offsets: Int32Array; items: Int32Array };
   popularity: Float32Array;
-  userIds: string[];
-  itemIds: string[];
-  creationTimes: Float64Array;
-  latestTimestamp: number;
-  /** Each item's categorical metadata, by item index (for filters). */
-  itemCategorical: Record<string, string[]>[];
-  /** The items schema's categorical fields. */
-  categoricalFields: string[];
   /** Relevance → CTR, fitted at training (absent in versions trained before it was). */
   calibration?: CtrCalibration;
 }
@@ -104,6 +110,8 @@ export interface UserQuery {
   vector: Float32Array;
   /** false for a user with neither history nor metadata (they get the popular fallback). */
   known: boolean;
+  /** Their items by index, oldest first ({@link userHistory}). */
+  history: number[];
 }
 
 /** u from the user's training history then their events since (unknown ids skipped), and metadata. */
@@ -121,17 +129,8 @@ export function userQuery(
   return {
     vector: userVector(model, history, tokens),
     known: history.length > 0 || tokens.length > 0,
+    history,
   };
-}
-
-/** Every item's score u · qᵢ for the user; `known` as in {@link userQuery}. */
-export function userScores(
-  serving: ServingIndex,
-  userId: string,
-  recentItemIds: readonly string[] = [],
-): { scores: Float32Array; known: boolean } {
-  const { vector, known } = userQuery(serving, userId, recentItemIds);
-  return { scores: scoreAll(serving.vectors, serving.model.dim + 1, vector), known };
 }
 
 /**

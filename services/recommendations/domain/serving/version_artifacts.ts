@@ -24,21 +24,11 @@ import { buildScorerModel } from "../model/onnx_scorer.ts";
 import { itemVectors, PARAMETER_TABLES, type TwoTowerModel } from "../model/two_tower.ts";
 import { groupByUser } from "../model/sequences.ts";
 import type { CtrCalibration } from "../exploration/ctr_calibration.ts";
-import type { ServingVersion } from "./recommend_for_user.ts";
+import type { ServingVersion, VersionCatalogue } from "./recommend_for_user.ts";
 import type { TrainingData } from "../model/types.ts";
 /** The assembled data a version was trained on, as far as saving it needs. */
-export interface TrainedOn {
+export interface TrainedOn extends VersionCatalogue {
   data: TrainingData;
-  userIds: string[];
-  itemIds: string[];
-  /** Each item's creation time (epoch seconds), by item index. */
-  creationTimes: Float64Array;
-  /** The latest interaction's time (epoch seconds): exploration ages are measured back from it. */
-  latestTimestamp: number;
-  /** Each item's categorical metadata by item index (what recommendation filters read). */
-  itemCategorical: Record<string, string[]>[];
-  /** The items schema's categorical fields. */
-  categoricalFields: string[];
 }
 
 export const versionFolder = (solution: string, version: number) =>
